@@ -1,0 +1,48 @@
+"""qualkit: qualitative research analysis in Python, Dutch-aware and explainable.
+
+The pipeline is load -> segment -> code -> analyse -> export::
+
+    import qualkit as qk
+    corpus = qk.load_corpus("data/focusgroepen", participants="data/focusgroepen/deelnemers.csv")
+    book = qk.read_codebook("codebooks/netwerkthemas.yaml")
+    coded = qk.code(corpus, book, unit="turn")
+    qk.frequencies(coded, by="role")
+    qk.export_excerpts(coded, "out/excerpts.csv")
+
+Names are imported on first use (PEP 562), so ``import qualkit`` stays fast and
+the command line does not pay for matplotlib or scikit-learn it does not use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> the module that defines it. One line per name; keep it sorted.
+_API: dict[str, str] = {
+    "Code": "qualkit.model",
+    "Codebook": "qualkit.model",
+    "Corpus": "qualkit.model",
+    "Document": "qualkit.model",
+    "Participant": "qualkit.model",
+    "Rules": "qualkit.model",
+    "Segment": "qualkit.model",
+    "load_corpus": "qualkit.load",
+}
+
+__all__ = sorted([*_API, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qualkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
