@@ -29,7 +29,9 @@ _API: dict[str, str] = {
     "Participant": "qualkit.model",
     "Rules": "qualkit.model",
     "Segment": "qualkit.model",
+    "export_excerpts": "qualkit.export",
     "load_corpus": "qualkit.load",
+    "read_excerpts": "qualkit.export",
 }
 
 __all__ = sorted([*_API, "__version__"])
