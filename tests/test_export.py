@@ -277,3 +277,242 @@ def _coded_rows(draw):
 def test_export_then_read_gives_the_same_codings(tmp_path, frame, excel):
     out = export_excerpts(frame, tmp_path / "rt.csv", excel=excel, overwrite=True)
     pd.testing.assert_frame_equal(read_excerpts(out), frame)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+import zipfile  # noqa: E402
+
+import openpyxl  # noqa: E402
+
+from qualkit.export import (  # noqa: E402
+    CODEBOOK_COLUMNS,
+    code_matrix,
+    export_html,
+    export_matrix,
+    export_xlsx,
+    sheet_name,
+    spss_names,
+)
+from qualkit.model import Code, Codebook, Rules  # noqa: E402
+
+
+@pytest.fixture
+def book():
+    return Codebook(
+        "lei",
+        "Leiderschap",
+        (
+            Code("kader", "Kader", "lei", codable=False, description="Groepeert de codes."),
+            Code(
+                "visie",
+                "Visie",
+                "lei",
+                parent="kader",
+                description="De school heeft een <gedeelde> richting.",
+                include="Uitspraken over doelen.",
+                exclude="Losse plannen.",
+                example="We willen samen groeien.",
+                colour="#1f77b4",
+                rules=Rules(keywords=("visie", "missie"), compounds=True, exclude=("televisie",)),
+            ),
+            Code("twijfel", "Twijfel", "lei", parent="kader", colour="red;background:url(x)"),
+        ),
+        version="2",
+    )
+
+
+def test_export_xlsx_writes_codings_codebook_and_views(tmp_path, coded, book):
+    view = pd.DataFrame({"directie": [1, 0], "leerkracht": [0, 1]}, index=pd.Index(["lei:visie", "lei:twijfel"], name="code"))
+    out = export_xlsx(coded, tmp_path / "c.xlsx", codebooks=book, views={"Per rol": view, "a/b:c*d?e[f]g\\h' lange naam die te lang is": view})
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Coderingen", "Codeboek", "Per rol", "a_b_c_d_e_f_g_h' lange naam die"]
+    ws = wb["Coderingen"]
+    rows = list(ws.values)
+    assert list(rows[0]) == CODED_COLUMNS
+    assert rows[1][CODED_COLUMNS.index("start")] == 11
+    assert rows[2][CODED_COLUMNS.index("memo")] == "-- lijkt sarcastisch\nnakijken"
+    assert rows[2][CODED_COLUMNS.index("person")] is None
+    cb = list(wb["Codeboek"].values)
+    assert list(cb[0]) == CODEBOOK_COLUMNS
+    visie = dict(zip(CODEBOOK_COLUMNS, cb[2]))
+    assert visie["path"] == "Kader > Visie"
+    assert visie["rules"] == "keywords: visie, missie (+compounds); exclude: televisie"
+    assert visie["codable"] is True
+    assert dict(zip(CODEBOOK_COLUMNS, cb[1]))["codable"] is False
+    assert list(wb["Per rol"].values) == [("code", "directie", "leerkracht"), ("lei:visie", 1, 0), ("lei:twijfel", 0, 1)]
+
+
+def test_export_xlsx_never_writes_a_formula(tmp_path):
+    frame = coded_frame([_row(text="=HYPERLINK(\"http://x\",\"klik\")", memo="+cmd", matched="-2+3", code_name="@SUM(1)")])
+    out = export_xlsx(frame, tmp_path / "f.xlsx", views={"v": pd.DataFrame({"x": ["=1+1"]})})
+    with zipfile.ZipFile(out) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml
+    ws = openpyxl.load_workbook(out)["Coderingen"]
+    cells = {ws.cell(1, c).value: ws.cell(2, c) for c in range(1, ws.max_column + 1)}
+    assert cells["text"].value == "=HYPERLINK(\"http://x\",\"klik\")"
+    assert cells["text"].data_type == "s"
+    assert cells["text"].quotePrefix is True
+    assert cells["memo"].value == "+cmd" and cells["memo"].quotePrefix is True
+    assert cells["speaker"].quotePrefix is False
+    assert openpyxl.load_workbook(out)["v"]["A2"].value == "=1+1"
+
+
+def test_export_xlsx_refuses_existing_file(tmp_path, coded):
+    target = tmp_path / "c.xlsx"
+    target.write_bytes(b"oud")
+    with pytest.raises(OutputExistsError):
+        export_xlsx(coded, target)
+    assert target.read_bytes() == b"oud"
+    export_xlsx(coded, target, overwrite=True)
+    assert openpyxl.load_workbook(target).sheetnames == ["Coderingen"]
+
+
+def test_export_xlsx_names_cell_with_control_character(tmp_path):
+    frame = coded_frame([_row(memo="bel\x07")])
+    with pytest.raises(InputError) as err:
+        export_xlsx(frame, tmp_path / "c.xlsx")
+    assert str(err.value) == (
+        "Coderingen, row 2, column 'memo': the text holds a control character that Excel cannot store; "
+        "remove it from the source or export to CSV"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_xlsx_empty_frame_has_header(tmp_path):
+    out = export_xlsx(coded_frame(), tmp_path / "leeg.xlsx")
+    assert list(openpyxl.load_workbook(out)["Coderingen"].values) == [tuple(CODED_COLUMNS)]
+
+
+def test_sheet_name_follows_excel_rules():
+    assert sheet_name("x" * 40) == "x" * 31
+    assert sheet_name("'quote'") == "quote"
+    assert sheet_name("???") == "___"
+    assert sheet_name("") == "Blad"
+    assert sheet_name("History") == "History_"
+    assert sheet_name("x" * 40, taken=["x" * 31]) == "x" * 27 + " (2)"
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_export_html_is_escaped_self_contained_and_quotes_excerpts(tmp_path, coded, book):
+    evil = coded_frame([_row(text="<script>alert(1)</script>", memo="a & b", code="lei:visie"),
+                        _row(code="x:onbekend", code_name="Onbekend", code_path="X > Onbekend", role=None, speaker="Leerkracht 5")])
+    out = export_html(pd.concat([coded, evil], ignore_index=True), tmp_path / "r.html", codebooks=[book], title="Rapport <1>")
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt;” <span class=\"source\">(directie, fg_01; auto:rules)</span>" in page
+    assert "Memo: a &amp; b" in page
+    assert "<title>Rapport &lt;1&gt;</title>" in page
+    assert "De school heeft een &lt;gedeelde&gt; richting." in page
+    assert "@media print" in page
+    assert "src=" not in page and "href=" not in page and "<link" not in page
+    # a colour that is not #RRGGBB never reaches a style attribute
+    assert "url(x)" not in page
+    assert 'style="border-left-color: #1f77b4"' in page
+    # the code outside the codebook is still reported, attributed to its speaker
+    assert "Codes buiten het codeboek" in page
+    assert "(Leerkracht 5, fg_01; auto:rules)" in page
+    # visie has the first coding and the script coding
+    assert "Visie <span class=\"path\">(lei:visie; 2 fragmenten)</span>" in page
+    assert "Twijfel <span class=\"path\">(lei:twijfel; 1 fragment)</span>" in page
+    assert page.index("Kader") < page.index("Visie") < page.index("Twijfel") < page.index("Codes buiten")
+
+
+def test_export_html_empty_frame_lists_codes_without_excerpts(tmp_path, book):
+    page = export_html(coded_frame(), tmp_path / "r.html", codebooks=book).read_text(encoding="utf-8")
+    assert "0 coderingen in 0 documenten." in page
+    assert page.count("Geen fragmenten.") == 2  # visie and twijfel; the category has none to show
+
+
+def test_export_html_refuses_existing_file(tmp_path, coded):
+    target = tmp_path / "r.html"
+    target.write_text("oud")
+    with pytest.raises(OutputExistsError):
+        export_html(coded, target)
+    assert target.read_text() == "oud"
+
+
+# --------------------------------------------------------------------------- matrices
+
+
+def _three():
+    return coded_frame(
+        [
+            _row(doc_id="a", segment_id="a:turn:1", start=0, end=4, code="net:leren"),
+            _row(doc_id="a", segment_id="a:turn:1", start=0, end=4, code="net:Leren"),
+            _row(doc_id="a", segment_id="a:turn:2", start=5, end=9, code="net:leren"),
+            _row(doc_id="b", segment_id=None, start=2, end=3, code="lei:één"),
+        ]
+    )
+
+
+def test_code_matrix_by_segment_is_zero_one(tmp_path):
+    m, mapping = code_matrix(_three(), by="segment")
+    assert list(m.columns) == ["doc_id", "segment_id", "start", "end", "lei_een", "net_Leren", "net_leren_2"]
+    assert m.values.tolist() == [
+        ["a", "a:turn:1", 0, 4, 0, 1, 1],
+        ["a", "a:turn:2", 5, 9, 0, 0, 1],
+        ["b", "b:2-3", 2, 3, 1, 0, 0],
+    ]
+    assert mapping["code"].tolist() == ["lei:één", "net:Leren", "net:leren"]
+
+
+def test_code_matrix_by_document_adds_uncoded_units_from_segments():
+    segs = pd.DataFrame({"doc_id": ["a", "c"], "segment_id": ["a:turn:1", "c:turn:1"], "start": [0, 0], "end": [4, 7]})
+    m, _ = code_matrix(_three(), by="document", segments=segs)
+    assert m.values.tolist() == [["a", 0, 1, 1], ["b", 1, 0, 0], ["c", 0, 0, 0]]
+    m, _ = code_matrix(_three(), by="segment", segments=segs)
+    assert m[["segment_id", "net_leren_2"]].values.tolist() == [["a:turn:1", 1], ["a:turn:2", 1], ["b:2-3", 0], ["c:turn:1", 0]]
+
+
+def test_code_matrix_rejects_unknown_by():
+    with pytest.raises(InputError, match="by must be 'segment' or 'document', got 'turn'"):
+        code_matrix(_three(), by="turn")
+
+
+def test_spss_names_are_valid_unique_and_short():
+    labels = ["x:" + "a" * 80, "x:" + "a" * 80, "ns:TO", "ns:with", "9:x", "ÿ:ß", "doc_id"]
+    names = spss_names(labels, taken=["doc_id"])
+    assert names[0] == "x_" + "a" * 62
+    assert names[1] == "x_" + "a" * 60 + "_2"
+    assert names[-1] == "doc_id_2"
+    for n in names:
+        assert len(n) <= 64 and n[0].isalpha() and n.upper() not in {"TO", "WITH"}
+        assert all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in n)
+    assert len({n.lower() for n in names}) == len(names)
+
+
+def test_export_matrix_csv_writes_mapping_beside_it(tmp_path):
+    m, mp = export_matrix(_three(), tmp_path / "m.csv", by="document")
+    assert m.read_text().splitlines() == ["doc_id,lei_een,net_Leren,net_leren_2", "a,0,1,1", "b,1,0,0"]
+    assert mp.read_text(encoding="utf-8").splitlines() == [
+        "column,code,code_name,code_path",
+        "lei_een,lei:één,Visie,Leiderschap > Visie",
+        "net_Leren,net:Leren,Visie,Leiderschap > Visie",
+        "net_leren_2,net:leren,Visie,Leiderschap > Visie",
+    ]
+
+
+def test_export_matrix_refuses_when_mapping_file_exists(tmp_path):
+    (tmp_path / "m_codes.csv").write_text("oud")
+    with pytest.raises(OutputExistsError, match="m_codes.csv: the file exists already"):
+        export_matrix(_three(), tmp_path / "m.csv")
+    assert not (tmp_path / "m.csv").exists()
+    assert (tmp_path / "m_codes.csv").read_text() == "oud"
+
+
+def test_export_matrix_xlsx_has_matrix_and_codes_sheets(tmp_path):
+    path, same = export_matrix(_three(), tmp_path / "m.xlsx")
+    assert path == same
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["matrix", "codes"]
+    assert list(wb["matrix"].values)[3] == ("b", "b:2-3", 2, 3, 1, 0, 0)
+    assert list(wb["codes"].values)[1] == ("lei_een", "lei:één", "Visie", "Leiderschap > Visie")
+
+
+def test_export_matrix_empty_frame_gives_key_columns_only(tmp_path):
+    m, _ = export_matrix(coded_frame(), tmp_path / "m.csv")
+    assert m.read_text().splitlines() == ["doc_id,segment_id,start,end"]

@@ -30,6 +30,9 @@ _API: dict[str, str] = {
     "Rules": "qualkit.model",
     "Segment": "qualkit.model",
     "export_excerpts": "qualkit.export",
+    "export_html": "qualkit.export",
+    "export_matrix": "qualkit.export",
+    "export_xlsx": "qualkit.export",
     "load_corpus": "qualkit.load",
     "read_excerpts": "qualkit.export",
 }

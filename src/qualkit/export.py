@@ -414,3 +414,647 @@ def _float_or_none(value: str, decimal: str) -> float | None:
     except ValueError:
         return None
     return number if _format_number(number, decimal) == value else None
+
+
+# --------------------------------------------------------------------------- XLSX
+
+#: the sheet with one row per coding
+CODINGS_SHEET = "Coderingen"
+#: the sheet that describes the codes
+CODEBOOK_SHEET = "Codeboek"
+#: the columns of the codebook sheet
+CODEBOOK_COLUMNS = [
+    "code",
+    "id",
+    "namespace",
+    "name",
+    "path",
+    "description",
+    "include",
+    "exclude",
+    "example",
+    "colour",
+    "codable",
+    "rules",
+]
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+#: Excel refuses longer cells
+EXCEL_CELL_MAX = 32767
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """Return ``name`` made valid and unique as an Excel sheet name.
+
+    Excel allows at most 31 characters, none of ``[ ] : * ? / \\``, no
+    leading or trailing apostrophe, and compares names case-insensitively.
+
+    Examples
+    --------
+    >>> sheet_name("Per rol / per school: overzicht van alle scholen")
+    'Per rol _ per school_ overzicht'
+    >>> sheet_name("coderingen", taken=["Coderingen"])
+    'coderingen (2)'
+    """
+    base = _SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip() or "Blad"
+    if base.lower() == "history":  # reserved by Excel
+        base = "History_"
+    used = {t.lower() for t in taken}
+    candidate = base[:31].rstrip()
+    n = 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        n += 1
+    return candidate
+
+
+def rules_summary(code: Any) -> str:
+    """Return the rules of a code in one readable line ("" when it has none).
+
+    Examples
+    --------
+    >>> from qualkit.model import Code, Rules
+    >>> rules_summary(Code("v", "Visie", "lei", rules=Rules(keywords=("visie", "missie"),
+    ...     near=(("team", "beslissen", 5),), roles=("directie",))))
+    'keywords: visie, missie; near: team ~ beslissen (5 words); roles: directie'
+    """
+    r = code.rules
+    parts = []
+    if r.keywords:
+        parts.append("keywords: " + ", ".join(r.keywords) + (" (+compounds)" if r.compounds else ""))
+    if r.regex:
+        parts.append("regex: " + ", ".join(r.regex))
+    if r.near:
+        parts.append("near: " + ", ".join(f"{a} ~ {b} ({n} words)" for a, b, n in r.near))
+    if r.exclude:
+        parts.append("exclude: " + ", ".join(r.exclude))
+    if r.roles:
+        parts.append("roles: " + ", ".join(r.roles))
+    if r.units:
+        parts.append("units: " + ", ".join(r.units))
+    return "; ".join(parts)
+
+
+def codebook_frame(codebooks: Codebook | Iterable[Codebook] | None) -> pd.DataFrame:
+    """Return one row per code of the codebook(s), columns :data:`CODEBOOK_COLUMNS`.
+
+    Examples
+    --------
+    >>> from qualkit.model import Code
+    >>> book = Codebook("lei", "Leiderschap", (Code("a", "A", "lei", codable=False),
+    ...                                        Code("b", "B", "lei", parent="a")))
+    >>> codebook_frame(book)[["code", "path", "codable"]].values.tolist()
+    [['lei:a', 'A', False], ['lei:b', 'A > B', True]]
+    """
+    rows = []
+    for book in _books(codebooks):
+        for code in book:
+            rows.append(
+                {
+                    "code": code.qualified,
+                    "id": code.id,
+                    "namespace": code.namespace,
+                    "name": code.name,
+                    "path": book.path(code.id),
+                    "description": code.description,
+                    "include": code.include,
+                    "exclude": code.exclude,
+                    "example": code.example,
+                    "colour": code.colour or "",
+                    "codable": code.codable,
+                    "rules": rules_summary(code),
+                }
+            )
+    return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
+
+
+def _books(codebooks: Codebook | Iterable[Codebook] | None) -> list[Codebook]:
+    if codebooks is None:
+        return []
+    if isinstance(codebooks, Codebook):
+        return [codebooks]
+    books = list(codebooks)
+    for book in books:
+        if not isinstance(book, Codebook):
+            raise InputError(f"codebooks: expected Codebook objects, got {type(book).__name__}")
+    return books
+
+
+def _flat_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A view frame as a plain table: the index becomes columns, column levels are joined."""
+    if not isinstance(frame, pd.DataFrame):
+        if isinstance(frame, pd.Series):
+            frame = frame.to_frame()
+        else:
+            raise InputError(f"views: expected DataFrames, got {type(frame).__name__}")
+    out = frame.copy()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" / ".join(str(p) for p in col if str(p) != "") for col in out.columns]
+    keep_index = not isinstance(out.index, pd.RangeIndex) or any(n is not None for n in out.index.names)
+    if keep_index:
+        names = [n if n is not None else ("index" if out.index.nlevels == 1 else f"level_{i}") for i, n in enumerate(out.index.names)]
+        out.index = out.index.set_names(names)
+        out = out.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
+def write_sheet(ws: Any, frame: pd.DataFrame, *, neutral: bool = True, sheet: str = "") -> None:
+    """Write a frame to an openpyxl worksheet: header row, values, text kept as text.
+
+    Text that Excel would evaluate is stored as a string cell with Excel's
+    quote-prefix style, never as a formula; the value itself is unchanged.
+    """
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    ws.append([str(c) for c in frame.columns])
+    for r, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for c, value in enumerate(values, start=1):
+            try:
+                _put(ws.cell(row=r, column=c), value, neutral)
+            except IllegalCharacterError:
+                raise InputError(
+                    f"{sheet or ws.title}, row {r}, column {frame.columns[c - 1]!r}: the text holds a control "
+                    "character that Excel cannot store; remove it from the source or export to CSV"
+                ) from None
+            except ValueError as exc:
+                raise InputError(f"{sheet or ws.title}, row {r}, column {frame.columns[c - 1]!r}: {exc}") from None
+    ws.freeze_panes = "A2"
+    if frame.shape[1]:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _put(cell: Any, value: Any, neutral: bool) -> None:
+    if _is_missing(value):
+        return
+    if isinstance(value, (bool, np.bool_)):
+        cell.value = bool(value)
+    elif isinstance(value, (Integral, Real)) and not isinstance(value, str):
+        cell.value = int(value) if isinstance(value, Integral) else float(value)
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if text == "":  # an empty text cell is simply an empty cell
+            return
+        if len(text) > EXCEL_CELL_MAX:
+            raise ValueError(
+                f"{len(text)} characters, Excel stores at most {EXCEL_CELL_MAX} in a cell; export to CSV instead"
+            )
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would make "=..." a formula
+        if neutral and text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+
+
+def export_xlsx(
+    coded: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+    views: Mapping[str, pd.DataFrame] | None = None,
+    neutralise_formulas: bool = True,
+    overwrite: bool = False,
+) -> Path:
+    """Write an Excel workbook: the codings, the codebook and any views.
+
+    Sheets: ``Coderingen`` (one row per coding, the coded columns then the
+    attributes), ``Codeboek`` when codebooks are given (:data:`CODEBOOK_COLUMNS`),
+    then one sheet per view, named after its key (made valid for Excel by
+    :func:`sheet_name`). Text is stored as text: formula-like excerpts are
+    never evaluated (see the module notes).
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        A coded frame.
+    path : path-like
+        The ``.xlsx`` file.
+    codebooks : Codebook or iterable of Codebook, optional
+    views : mapping of str to DataFrame, optional
+        E.g. ``{"Per rol": qk.frequencies(coded, by="role")}``; a frame's index
+        is written as its first column(s).
+    neutralise_formulas : bool
+        Mark formula-like text with Excel's quote prefix.
+    overwrite : bool
+        Replace an existing file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "codes.xlsx"
+    >>> _ = export_xlsx(coded_frame(), out, views={"Per rol: alles": pd.DataFrame({"n": [1]})})
+    >>> openpyxl.load_workbook(out).sheetnames
+    ['Coderingen', 'Per rol_ alles']
+    """
+    from openpyxl import Workbook
+
+    check_coded(coded)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = CODINGS_SHEET
+    write_sheet(ws, coded[ordered_columns(coded)], neutral=neutralise_formulas)
+    taken = [CODINGS_SHEET]
+    books = _books(codebooks)
+    if books:
+        ws = wb.create_sheet(CODEBOOK_SHEET)
+        write_sheet(ws, codebook_frame(books), neutral=neutralise_formulas)
+        taken.append(CODEBOOK_SHEET)
+    for name, frame in (views or {}).items():
+        title = sheet_name(name, taken)
+        taken.append(title)
+        write_sheet(wb.create_sheet(title), _flat_view(frame), neutral=neutralise_formulas, sheet=f"view {name!r}")
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_HTML_CSS = """
+body { font-family: Georgia, "Times New Roman", serif; max-width: 46em; margin: 2em auto;
+       padding: 0 1em; line-height: 1.5; color: #222; }
+h1, h2, h3, h4, h5, h6 { font-family: "Helvetica Neue", Arial, sans-serif; line-height: 1.2; }
+h2 { border-bottom: 1px solid #999; padding-bottom: .2em; margin-top: 2em; }
+.code { border-left: .4em solid #bbb; padding-left: .6em; margin: 1.5em 0; }
+.code.category > h3, .code.category > h4 { color: #555; }
+.path { color: #666; font-size: .9em; }
+dl.definition { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; font-size: .95em; }
+dl.definition dt { font-weight: bold; }
+dl.definition dd { margin: 0; }
+blockquote { margin: .8em 0 .8em 1.5em; white-space: pre-wrap; }
+.source { color: #555; font-size: .9em; white-space: normal; }
+.meta { color: #555; font-size: .9em; }
+.none { color: #777; font-style: italic; }
+@media print {
+  body { max-width: none; margin: 0; font-size: 11pt; }
+  h2 { page-break-before: always; }
+  h2.first { page-break-before: avoid; }
+  h1, h2, h3, h4, h5, h6 { page-break-after: avoid; }
+  blockquote, dl.definition { page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_DEFINITION_LABELS = (
+    ("description", "Omschrijving"),
+    ("include", "Wel coderen"),
+    ("exclude", "Niet coderen"),
+    ("example", "Voorbeeld"),
+)
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if _is_missing(value) else str(value), quote=True)
+
+
+def _who(row: Mapping[str, Any]) -> str:
+    """The attribution after a quote: role (or speaker), then the document."""
+    parts = []
+    for key in ("role", "speaker"):
+        if not _is_missing(row.get(key)) and str(row.get(key)) != "":
+            parts.append(str(row[key]))
+            break
+    parts.append(str(row["doc_id"]))
+    return ", ".join(parts)
+
+
+def _excerpts_html(rows: pd.DataFrame) -> list[str]:
+    if rows.empty:
+        return ['<p class="none">Geen fragmenten.</p>']
+    out = []
+    for row in rows.to_dict("records"):
+        memo = f'<br><span class="source">Memo: {_e(row["memo"])}</span>' if row["memo"] else ""
+        out.append(
+            f"<blockquote>\u201c{_e(row['text'])}\u201d "
+            f'<span class="source">({_e(_who(row))}; {_e(row["coder"])})</span>{memo}</blockquote>'
+        )
+    return out
+
+
+def _code_html(book: Codebook, code: Any, rows: pd.DataFrame) -> list[str]:
+    level = min(book.depth(code.id) + 2, 6)
+    style = f' style="border-left-color: {code.colour}"' if code.colour and _COLOUR.match(code.colour) else ""
+    css = "code" if code.codable else "code category"
+    out = [
+        f'<section class="{css}" id="{_e(code.qualified)}"{style}>',
+        f'<h{level}>{_e(code.name)} <span class="path">({_e(code.qualified)}; {len(rows)} fragment'
+        f'{"" if len(rows) == 1 else "en"})</span></h{level}>',
+    ]
+    items = [(label, getattr(code, attr)) for attr, label in _DEFINITION_LABELS if getattr(code, attr)]
+    if items:
+        out.append('<dl class="definition">')
+        out.extend(f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in items)
+        out.append("</dl>")
+    if code.codable or not rows.empty:
+        out.extend(_excerpts_html(rows))
+    out.append("</section>")
+    return out
+
+
+def export_html(
+    coded: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+    title: str = "Fragmenten per code",
+    overwrite: bool = False,
+) -> Path:
+    """Write a self-contained, printable HTML report: definitions and excerpts per code.
+
+    Each code of the codebook(s) gets its definition (description, when to
+    code it, when not, an example) and its excerpts, quoted as in a thesis:
+    “…” (role, document; coder). Codes that occur in ``coded`` but in none of
+    the codebooks follow in a last section, so nothing is left out. The file
+    has its CSS inline and print rules (a page per codebook), no scripts and
+    no external assets; every value is HTML-escaped.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        A coded frame.
+    path : path-like
+        The ``.html`` file.
+    codebooks : Codebook or iterable of Codebook, optional
+        Without them the excerpts are grouped by ``code`` with ``code_path``
+        as heading.
+    title : str
+        The report title.
+    overwrite : bool
+        Replace an existing file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> row = dict(doc_id="int_2", start=0, end=5, code="x:y", code_name="Y", role="directie",
+    ...            coder="AB", text="<b>ja</b>")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "rapport.html"
+    >>> _ = export_html(coded_frame([row]), out)
+    >>> "\u201c&lt;b&gt;ja&lt;/b&gt;\u201d" in out.read_text(encoding="utf-8")
+    True
+    """
+    check_coded(coded)
+    books = _books(codebooks)
+    frame = coded.sort_values(["doc_id", "start", "end"], kind="stable")
+    body = [f"<h1>{_e(title)}</h1>", _summary_html(coded)]
+    known: set[str] = set()
+    for i, book in enumerate(books):
+        head = "first" if i == 0 else ""
+        body.append(f'<h2 class="{head}">Codeboek: {_e(book.name)} <span class="path">({_e(book.namespace)}'
+                    f'{", versie " + _e(book.version) if book.version else ""})</span></h2>')
+        if book.description:
+            body.append(f"<p>{_e(book.description)}</p>")
+        for code in book:
+            known.add(code.qualified)
+            body.extend(_code_html(book, code, frame[frame["code"] == code.qualified]))
+    rest = [c for c in pd.unique(frame["code"]) if c not in known]
+    if rest:
+        heading = "Codes buiten het codeboek" if books else "Codes"
+        body.append(f'<h2 class="{"" if books else "first"}">{heading}</h2>')
+        for code in sorted(rest):
+            rows = frame[frame["code"] == code]
+            label = rows["code_path"].iloc[0] or rows["code_name"].iloc[0] or code
+            body.append(f'<section class="code" id="{_e(code)}">')
+            body.append(f'<h3>{_e(label)} <span class="path">({_e(code)}; {len(rows)} fragment'
+                        f'{"" if len(rows) == 1 else "en"})</span></h3>')
+            body.extend(_excerpts_html(rows))
+            body.append("</section>")
+    page = (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_e(title)}</title>\n<style>{_HTML_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return Path(path)
+
+
+def _summary_html(coded: pd.DataFrame) -> str:
+    n_docs = coded["doc_id"].nunique()
+    coders = ", ".join(sorted(str(c) for c in pd.unique(coded["coder"]) if c != ""))
+    return (
+        f'<p class="meta">{len(coded)} codering{"" if len(coded) == 1 else "en"} in {n_docs} '
+        f'document{"" if n_docs == 1 else "en"}{"; codeurs: " + _e(coders) if coders else ""}.</p>'
+    )
+
+
+# --------------------------------------------------------------------------- wide matrices
+
+#: the columns of the mapping file written beside a matrix
+MATRIX_MAP_COLUMNS = ["column", "code", "code_name", "code_path"]
+#: words SPSS does not accept as variable names
+SPSS_RESERVED = frozenset("ALL AND BY EQ GE GT LE LT NE NOT OR TO WITH".split())
+_KEYS = {"segment": ["doc_id", "segment_id", "start", "end"], "document": ["doc_id"]}
+
+
+def spss_names(labels: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """Return variable names safe for SPSS and R, one per label, in order.
+
+    Letters (accents removed), digits and underscores only, starting with a
+    letter, at most 64 characters, not an SPSS reserved word, and unique
+    ignoring case (SPSS does) and unique against ``taken``.
+
+    Examples
+    --------
+    >>> spss_names(["netwerk:leren", "netwerk:Leren", "lei:één/twee", "x:1e", "x:and"])
+    ['netwerk_leren', 'netwerk_Leren_2', 'lei_een_twee', 'x_1e', 'x_and']
+    >>> spss_names(["and", "9"])
+    ['and_', 'v_9']
+    """
+    used = {t.lower() for t in taken}
+    out = []
+    for label in labels:
+        ascii_ = unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode()
+        base = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", ascii_)).strip("_") or "code"
+        if not base[0].isalpha():
+            base = "v_" + base
+        if base.upper() in SPSS_RESERVED:
+            base += "_"
+        base = base[:64]
+        name, n = base, 2
+        while name.lower() in used:
+            suffix = f"_{n}"
+            name = base[: 64 - len(suffix)] + suffix
+            n += 1
+        used.add(name.lower())
+        out.append(name)
+    return out
+
+
+def code_matrix(
+    coded: pd.DataFrame, *, by: str = "segment", segments: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the 0/1 code-by-unit matrix and the mapping of its columns to codes.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        A coded frame.
+    by : {"segment", "document"}
+        One row per coded segment (key: doc_id, segment_id, start, end) or per
+        document (key: doc_id).
+    segments : pandas.DataFrame, optional
+        ``corpus.segments(unit)``: adds the segments (or documents) that have
+        no coding as rows of zeros, which an analysis of proportions needs.
+
+    Returns
+    -------
+    matrix : pandas.DataFrame
+        The key columns, then one ``int64`` column per code, in sorted code order.
+    mapping : pandas.DataFrame
+        :data:`MATRIX_MAP_COLUMNS`: which code each column stands for.
+
+    Examples
+    --------
+    >>> f = coded_frame([dict(doc_id="a", segment_id="a:turn:1", start=0, end=2, code="n:x"),
+    ...                  dict(doc_id="a", segment_id="a:turn:2", start=3, end=5, code="n:y"),
+    ...                  dict(doc_id="b", segment_id="b:turn:1", start=0, end=2, code="n:x")])
+    >>> m, _ = code_matrix(f, by="document")
+    >>> m.values.tolist()
+    [['a', 1, 1], ['b', 1, 0]]
+    """
+    check_coded(coded)
+    if by not in _KEYS:
+        raise InputError(f"by must be 'segment' or 'document', got {by!r}")
+    keys = _KEYS[by]
+    units = _unit_keys(coded, by)
+    if segments is not None:
+        missing = [k for k in keys if k not in segments.columns]
+        if missing:
+            raise InputError(f"segments: missing column(s) {', '.join(missing)}; pass corpus.segments(unit)")
+        units = pd.concat([segments[keys], units], ignore_index=True)
+    units = units.drop_duplicates(keys[:2]).sort_values(keys[:1] + keys[2:3], kind="stable")
+    codes = sorted(pd.unique(coded["code"]))
+    names = spss_names(codes, taken=keys)
+    matrix = units.reset_index(drop=True).copy()
+    hits = _unit_keys(coded, by).assign(code=coded["code"].to_numpy())
+    for code, name in zip(codes, names):
+        coded_units = set(hits.loc[hits["code"] == code, keys[:2]].itertuples(index=False, name=None))
+        matrix[name] = [int(u in coded_units) for u in matrix[keys[:2]].itertuples(index=False, name=None)]
+        matrix[name] = matrix[name].astype("int64")
+    first = coded.drop_duplicates("code").set_index("code")
+    mapping = pd.DataFrame(
+        {
+            "column": names,
+            "code": codes,
+            "code_name": [first.loc[c, "code_name"] for c in codes],
+            "code_path": [first.loc[c, "code_path"] for c in codes],
+        },
+        columns=MATRIX_MAP_COLUMNS,
+    )
+    return matrix, mapping
+
+
+def _unit_keys(coded: pd.DataFrame, by: str) -> pd.DataFrame:
+    if by == "document":
+        return pd.DataFrame({"doc_id": coded["doc_id"].astype("str")})
+    # a coding outside any base segment gets its own span as key
+    seg = [
+        s if not _is_missing(s) else f"{d}:{a}-{b}"
+        for d, s, a, b in zip(coded["doc_id"], coded["segment_id"], coded["start"], coded["end"])
+    ]
+    return pd.DataFrame(
+        {
+            "doc_id": coded["doc_id"].astype("str"),
+            "segment_id": pd.Series(seg, dtype="str"),
+            "start": coded["start"].to_numpy(),
+            "end": coded["end"].to_numpy(),
+        }
+    )
+
+
+def export_matrix(
+    coded: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    by: str = "segment",
+    segments: pd.DataFrame | None = None,
+    overwrite: bool = False,
+) -> tuple[Path, Path]:
+    """Write the 0/1 code-by-segment or code-by-document matrix for R or SPSS.
+
+    Column names are safe for SPSS and R (:func:`spss_names`); which code each
+    column stands for is written beside it: for ``x.csv`` in ``x_codes.csv``,
+    for ``x.xlsx`` in a second sheet ``codes``. CSV files are plain UTF-8 with
+    ``,`` (what ``read.csv`` and SPSS's text import expect).
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+    path : path-like
+        ``.csv`` or ``.xlsx``.
+    by : {"segment", "document"}
+    segments : pandas.DataFrame, optional
+        ``corpus.segments(unit)`` to include uncoded units as rows of zeros.
+    overwrite : bool
+        Replace existing files (both are checked before anything is written).
+
+    Returns
+    -------
+    (Path, Path)
+        The matrix file and the mapping file (the same path for ``.xlsx``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = coded_frame([dict(doc_id="a", segment_id="a:turn:1", start=0, end=2, code="n:x")])
+    >>> m, mapping = export_matrix(f, pathlib.Path(tempfile.mkdtemp()) / "m.csv")
+    >>> m.read_text().splitlines()
+    ['doc_id,segment_id,start,end,n_x', 'a,a:turn:1,0,2,1']
+    >>> mapping.name
+    'm_codes.csv'
+    """
+    from .errors import OutputExistsError
+
+    path = Path(path)
+    matrix, mapping = code_matrix(coded, by=by, segments=segments)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        export_tables({"matrix": matrix, "codes": mapping}, path, overwrite=overwrite)
+        return path, path
+    if suffix != ".csv":
+        raise InputError(f"{where(path)}: the matrix is written as .csv or .xlsx, got {path.suffix!r}")
+    map_path = path.with_name(path.stem + "_codes.csv")
+    if not overwrite:
+        for p in (path, map_path):
+            if p.exists():
+                raise OutputExistsError(
+                    f"{p}: the file exists already; pass overwrite=True to replace it, or choose another name"
+                )
+    with atomic_output(map_path, overwrite=overwrite) as tmp:
+        tmp.write_bytes(mapping.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        tmp.write_bytes(matrix.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return path, map_path
+
+
+def export_tables(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    *,
+    neutralise_formulas: bool = True,
+    overwrite: bool = False,
+) -> Path:
+    """Write frames to one workbook, a sheet per frame (names made valid for Excel).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> _ = export_tables({"a": pd.DataFrame({"x": [1]}), "b?": pd.DataFrame({"y": ["=z"]})}, out)
+    >>> openpyxl.load_workbook(out)["b_"]["A2"].value
+    '=z'
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: list[str] = []
+    for name, frame in tables.items():
+        title = sheet_name(name, taken)
+        taken.append(title)
+        write_sheet(wb.create_sheet(title), _flat_view(frame), neutral=neutralise_formulas, sheet=title)
+    if not taken:
+        raise InputError(f"{where(path)}: no tables to write")
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        wb.save(tmp)
+    return Path(path)
