@@ -26,14 +26,18 @@ _API: dict[str, str] = {
     "Codebook": "qualkit.model",
     "Corpus": "qualkit.model",
     "Document": "qualkit.model",
+    "Excerpts": "qualkit.analyse",
     "Participant": "qualkit.model",
     "Rules": "qualkit.model",
     "Segment": "qualkit.model",
+    "excerpts": "qualkit.analyse",
     "export_excerpts": "qualkit.export",
     "export_html": "qualkit.export",
     "export_matrix": "qualkit.export",
     "export_xlsx": "qualkit.export",
+    "frequencies": "qualkit.analyse",
     "load_corpus": "qualkit.load",
+    "matrix": "qualkit.analyse",
     "read_excerpts": "qualkit.export",
 }
 
