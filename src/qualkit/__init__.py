@@ -42,6 +42,10 @@ _API: dict[str, str] = {
     "load_corpus": "qualkit.load",
     "matrix": "qualkit.analyse",
     "read_excerpts": "qualkit.export",
+    "read_qdc": "qualkit.qdpx",
+    "read_qdpx": "qualkit.qdpx",
+    "write_qdc": "qualkit.qdpx",
+    "write_qdpx": "qualkit.qdpx",
 }
 
 __all__ = sorted([*_API, "__version__"])

@@ -1,0 +1,791 @@
+"""REFI-QDA projects (``.qdpx``): exchange a corpus and its codings with ATLAS.ti, NVivo, MAXQDA ...
+
+A ``.qdpx`` file is a zip archive holding one ``project.qde`` (QDA-XML 1.0,
+namespace ``urn:QDA-XML:project:1.0``) and the sources in a ``sources/`` folder.
+How qualkit's objects map onto it:
+
+=====================  ===================================================
+qualkit                REFI-QDA
+=====================  ===================================================
+Document               ``<TextSource name=doc_id plainTextPath="internal://<guid>.txt">``;
+                       the text, UTF-8, is ``sources/<guid>.txt``
+document kind,         ``<VariableValue>`` on the source (variable ``kind``,
+attributes             then one variable per attribute)
+Participant            ``<Case name=speaker>`` with variables ``person``,
+                       ``role``, ``group``, ``document`` and its attributes,
+                       and a ``<SourceRef>`` to its document
+coder                  ``<User name=coder>`` ("auto:rules" is a user too)
+codebooks              ``<CodeBook>``: one category code per codebook, see
+                       :mod:`qualkit.refi`
+one coded row          one ``<PlainTextSelection>`` (``startPosition`` and
+                       ``endPosition`` in characters of the text written)
+                       with one ``<Coding>``/``<CodeRef>``, the coder as
+                       ``creatingUser`` and the memo as ``<Description>``
+=====================  ===================================================
+
+Positions are characters, i.e. Unicode code points (what Python indexes), never
+UTF-16 units or bytes. Every GUID is a uuid5 of stable keys and the zip entries
+get a fixed timestamp, so the same input gives a byte-identical file.
+
+**Reading** accepts what other tools write: a ``Sources`` or ``sources``
+folder, any single ``.qde`` name, text inline (``<PlainTextContent>``) or by
+``plainTextPath`` (``internal://name`` or a bare name). Line ends are
+normalised to ``"\\n"``; REFI counts a ``"\\r\\n"`` as two characters, so every
+position after one moves back by one (a position between ``"\\r"`` and
+``"\\n"`` lands on the newline). A source without plain text (NVivo keeps
+some only as ``.docx``) is kept with the text it has, and listed in the
+result's ``notes``. Codes that other tools wrote get the namespace
+``slug(project name)`` (``"qc project"`` -> ``qc_project``, ``"refi"`` when the
+project has no name); each coding gets ``rule="import:refi"``.
+
+**Safety.** An archive is never extracted to disk: the entries that are needed
+are read into memory, and reading stops with :class:`~qualkit.errors.ProjectFileError`
+before anything else happens when
+
+* an entry name could escape a folder (``../x``, ``/etc/x``, ``C:\\x``);
+* the entries read would decompress to more than ``max_bytes`` together
+  (default :data:`MAX_BYTES`, 512 MiB), one entry to more than
+  :data:`MAX_ENTRY_BYTES` (128 MiB, or ``max_bytes`` if smaller), or an entry
+  larger than 1 MiB is compressed more than :data:`MAX_RATIO` (100) times.
+  Declared sizes are checked first and the bytes are counted while reading;
+* the XML has a DTD or entities, a selection lies outside its source, a code
+  or user reference points to nothing, or there is no or more than one ``.qde``.
+
+Examples
+--------
+>>> import tempfile, pathlib, pandas as pd
+>>> from qualkit.model import Code, Codebook, Corpus, Document
+>>> from qualkit.columns import CODED_COLUMNS
+>>> corpus = Corpus([Document.from_text("int1", "Wij werken samen.")])
+>>> book = Codebook("net", "Netwerk", (Code("samen", "Samenwerking", "net"),))
+>>> coded = pd.DataFrame([{"doc_id": "int1", "start": 4, "end": 16, "code": "net:samen",
+...                        "coder": "AN", "memo": ""}])
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "project.qdpx"
+>>> write_qdpx(corpus, coded, path, codebooks=book)
+>>> corpus2, coded2 = read_qdpx(path)
+>>> coded2.loc[0, ["text", "code", "coder"]].tolist()
+['werken samen', 'net:samen', 'AN']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import numbers
+import os
+import re
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from ._io import atomic_output
+from .columns import CODED_COLUMNS, PATH_SEP
+from .errors import InputError, ProjectFileError, QualkitWarning, SourceNotFoundError
+from .model import DOCUMENT_KINDS, Code, Codebook, Corpus, Document, Participant
+from .refi import (
+    DEFAULT_NAMESPACE,
+    PROJECT_NS,
+    CodeTree,
+    check_guid,
+    codes_elements,
+    description_of,
+    guid,
+    parse_xml,
+    read_code_tree,
+    read_qdc,
+    slug,
+    to_xml_bytes,
+    write_qdc,
+    xml_text,
+)
+
+__all__ = ["QdpxProject", "read_qdc", "read_qdpx", "write_qdc", "write_qdpx"]
+
+#: the most bytes all entries read from one archive may decompress to
+MAX_BYTES = 512 * 1024 * 1024
+#: the most bytes one entry may decompress to
+MAX_ENTRY_BYTES = 128 * 1024 * 1024
+#: the highest compression ratio accepted for an entry larger than :data:`RATIO_FLOOR`
+MAX_RATIO = 100
+#: entries up to this size are not ratio-checked (a small blank file compresses very well)
+RATIO_FLOOR = 1024 * 1024
+#: the zip timestamp of every entry written (the earliest a zip can hold), for byte-identical files
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: the rule recorded for every imported coding
+IMPORT_RULE = "import:refi"
+#: the coder of a coding whose user is not given
+UNKNOWN_CODER = "refi:unknown"
+#: variables that carry a Document field rather than an attribute
+DOCUMENT_FIELDS = ("kind",)
+#: variables that carry a Participant field rather than an attribute
+CASE_FIELDS = ("person", "role", "group", "document")
+
+
+class QdpxProject(tuple):
+    """What :func:`read_qdpx` returns: the pair ``(corpus, coded)`` with two extras.
+
+    Unpack it as ``corpus, coded = read_qdpx(path)``. ``codebooks`` holds every
+    codebook of the project (codes never used included, categories included);
+    ``notes`` lists what could not be imported as it was (a source without
+    plain text, a renamed duplicate document id, a non-text source left out).
+    """
+
+    corpus: Corpus
+    coded: pd.DataFrame
+    codebooks: list[Codebook]
+    notes: list[str]
+
+    def __new__(cls, corpus: Corpus, coded: pd.DataFrame, codebooks: list[Codebook], notes: list[str]) -> QdpxProject:
+        self = super().__new__(cls, (corpus, coded))
+        self.corpus, self.coded, self.codebooks, self.notes = corpus, coded, codebooks, notes
+        return self
+
+
+# ================================================================= reading
+
+
+def read_qdpx(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> QdpxProject:
+    """Read a REFI-QDA project into a corpus and a coded frame.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.qdpx`` file.
+    max_bytes : int
+        The most bytes the entries read may decompress to together; one entry
+        may have at most ``min(max_bytes, MAX_ENTRY_BYTES)``.
+
+    Returns
+    -------
+    QdpxProject
+        ``(corpus, coded)``; ``coded`` has :data:`~qualkit.columns.CODED_COLUMNS`,
+        one row per ``<Coding>``, sorted by document, start, end, code. The
+        result also has ``.codebooks`` and ``.notes``.
+
+    Raises
+    ------
+    SourceNotFoundError
+        ``path`` does not exist.
+    ProjectFileError
+        The file is not a zip, is unsafe (see the module docstring) or breaks
+        the standard in a way that would lose or misplace codings.
+
+    Warns
+    -----
+    QualkitWarning
+        When ``notes`` is not empty (e.g. sources without plain text).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from qualkit.model import Corpus, Document
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "leeg.qdpx"
+    >>> write_qdpx(Corpus([Document.from_text("a", "Tekst.")]), None, p)
+    >>> corpus, coded = read_qdpx(p)
+    >>> (corpus["a"].text, len(coded), list(coded.columns) == CODED_COLUMNS)
+    ('Tekst.', 0, True)
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise SourceNotFoundError(f"{p}: no such project file; check the path")
+    with _Archive(p, max_bytes) as archive:
+        result = _Reader(archive).project()
+    if result.notes:
+        warnings.warn(f"{p}: " + "; ".join(result.notes), QualkitWarning, stacklevel=2)
+    return result
+
+
+class _Archive:
+    """A zip archive read entry by entry into memory, with size and name checks."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.budget = max_bytes
+        self.entry_limit = min(max_bytes, MAX_ENTRY_BYTES)
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ProjectFileError(
+                f"{path}: not a zip archive ({exc}); a .qdpx project is a zip file holding project.qde"
+            ) from None
+        try:
+            self.infos = [i for i in self.zf.infolist() if not i.is_dir()]
+            for info in self.infos:
+                _check_entry_name(path, info.filename)
+        except Exception:
+            self.zf.close()
+            raise
+
+    def __enter__(self) -> _Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zf.close()
+
+    def where(self, info: zipfile.ZipInfo) -> str:
+        return f"{self.path}, entry {info.filename}"
+
+    def qde(self) -> zipfile.ZipInfo:
+        found = [i for i in self.infos if i.filename.lower().endswith(".qde")]
+        if not found:
+            raise ProjectFileError(
+                f"{self.path}: no .qde file in the archive (entries: {[i.filename for i in self.infos][:10]}); "
+                "a REFI-QDA project holds exactly one, e.g. project.qde"
+            )
+        if len(found) > 1:
+            raise ProjectFileError(
+                f"{self.path}: {len(found)} .qde files ({', '.join(i.filename for i in found)}); "
+                "a REFI-QDA project holds exactly one, so qualkit cannot tell which is the project"
+            )
+        return found[0]
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """Return the bytes of one entry, refusing bombs before and while decompressing."""
+        where_ = self.where(info)
+        if info.flag_bits & 0x1:
+            raise ProjectFileError(f"{where_}: the entry is encrypted; export the project again without a password")
+        limit = min(self.entry_limit, self.budget)
+        if info.file_size > limit:
+            raise ProjectFileError(
+                f"{where_}: declares {info.file_size} bytes uncompressed, more than the {limit} bytes allowed "
+                f"(max_bytes={self.budget + 0} left); pass a larger max_bytes= if you trust the file"
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ProjectFileError(
+                f"{where_}: compressed {info.file_size / max(info.compress_size, 1):.0f} times "
+                f"(more than {MAX_RATIO}); this looks like a zip bomb and is not opened"
+            )
+        out = io.BytesIO()
+        try:
+            with self.zf.open(info) as fh:
+                while chunk := fh.read(64 * 1024):
+                    out.write(chunk)
+                    # count what really comes out: declared sizes can lie
+                    if out.tell() > limit or out.tell() > info.file_size:
+                        raise ProjectFileError(
+                            f"{where_}: decompresses to more than its declared {info.file_size} bytes "
+                            f"or the {limit} bytes allowed; the archive is damaged or hostile"
+                        )
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise ProjectFileError(f"{where_}: cannot be decompressed ({exc}); the archive is damaged") from None
+        self.budget -= out.tell()
+        return out.getvalue()
+
+    def sources_entry(self, name: str) -> zipfile.ZipInfo | None:
+        """Return the entry ``sources/<name>`` (folder name in any case), or None."""
+        wanted = name.replace("\\", "/").lstrip("/")
+        for exact in (True, False):
+            for info in self.infos:
+                folder, _, rest = info.filename.partition("/")
+                if folder.lower() == "sources" and (rest == wanted if exact else rest.lower() == wanted.lower()):
+                    return info
+        return None
+
+
+def _check_entry_name(path: Path, name: str) -> None:
+    n = name.replace("\\", "/")
+    parts = PurePosixPath(n).parts
+    if n.startswith("/") or re.match(r"^[A-Za-z]:", n) or ".." in parts or "\x00" in n:
+        raise ProjectFileError(
+            f"{path}: entry {name!r} points outside the archive's folder; the file is unsafe and is not opened"
+        )
+
+
+@dataclass
+class _Source:
+    doc: Document
+    raw: str  # the text as stored, before newline normalisation
+    removed: list[int]  # positions of the "\r" dropped from "\r\n"
+
+    def position(self, raw_pos: int) -> int:
+        """Map a position in the stored text to one in the normalised text."""
+        return raw_pos - bisect_left(self.removed, raw_pos)
+
+
+class _Reader:
+    """Turns one parsed ``project.qde`` (and the entries it names) into qualkit objects."""
+
+    def __init__(self, archive: _Archive) -> None:
+        self.archive = archive
+        info = archive.qde()
+        self.where = archive.where(info)
+        self.root = parse_xml(archive.read(info), self.where)
+        if self.root.tag != "Project":
+            raise ProjectFileError(f"{self.where}: the root element is <{self.root.tag}>, expected <Project> of QDA-XML")
+        self.name = self.root.get("name") or archive.path.stem
+        self.notes: list[str] = []
+
+    def project(self) -> QdpxProject:
+        users = self.users()
+        tree = read_code_tree(
+            self.root.find("CodeBook/Codes"), slug(self.name, DEFAULT_NAMESPACE), self.name, self.where, source=str(self.archive.path)
+        )
+        variables = self.variables()
+        memo_notes = self.note_texts()
+        sources: dict[str, _Source] = {}
+        rows: list[dict[str, Any]] = []
+        paths = {c.qualified: b.path(c.id) for b in tree.books for c in b.codes}
+        for el in self.root.find("Sources") if self.root.find("Sources") is not None else ():
+            if el.tag != "TextSource":
+                self.notes.append(f"{el.tag} {el.get('name') or el.get('guid')} is left out: qualkit imports text sources only")
+                continue
+            src = self.source(el, variables, sources)
+            rows.extend(self.codings(el, src, tree, users, memo_notes, paths))
+        participants = self.participants(variables, sources)
+        corpus = Corpus([s.doc for s in sources.values()], participants)
+        return QdpxProject(corpus, _coded_frame(rows, list(corpus.documents)), tree.books, self.notes)
+
+    # ---------------------------------------------------------- parts
+
+    def users(self) -> dict[str, str]:
+        out = {}
+        for u in self.root.findall("Users/User"):
+            g = check_guid(u.get("guid"), self.where, f"user {u.get('name')!r}")
+            out[g] = u.get("name") or u.get("id") or g
+        return out
+
+    def variables(self) -> dict[str, tuple[str, str]]:
+        out = {}
+        for v in self.root.findall("Variables/Variable"):
+            g = check_guid(v.get("guid"), self.where, f"variable {v.get('name')!r}")
+            out[g] = (v.get("name") or g, v.get("typeOfVariable") or "Text")
+        return out
+
+    def note_texts(self) -> dict[str, str]:
+        out = {}
+        for n in self.root.findall("Notes/Note"):
+            g = check_guid(n.get("guid"), self.where, f"note {n.get('name')!r}")
+            content = n.find("PlainTextContent")
+            text = content.text or "" if content is not None else ""
+            if content is None and n.get("plainTextPath"):
+                text = self.entry_text(n.get("plainTextPath", ""), f"note {g}") or ""
+            out[g] = text.replace("\r\n", "\n")
+        return out
+
+    def values(self, el: ET.Element, variables: dict[str, tuple[str, str]], owner: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for vv in el.findall("VariableValue"):
+            ref = vv.find("VariableRef")
+            target = check_guid(ref.get("targetGUID") if ref is not None else None, self.where, f"a variable value of {owner}")
+            if target not in variables:
+                raise ProjectFileError(f"{self.where}: {owner} has a value of variable {target}, which <Variables> does not define")
+            name, _ = variables[target]
+            value_el = next((c for c in vv if c.tag != "VariableRef"), None)
+            if value_el is not None:
+                out[name] = _typed_value(value_el, f"{self.where}: {owner}, variable {name!r}")
+        return out
+
+    def entry_text(self, text_path: str, owner: str) -> str | None:
+        """Return the decoded text a ``plainTextPath`` points to, or None when it is outside the archive."""
+        scheme, sep, rest = text_path.partition("://")
+        if sep and scheme.lower() != "internal":
+            self.notes.append(f"{owner}: its text is outside the archive ({text_path}), so it is imported empty")
+            return None
+        name = rest if sep else text_path
+        info = self.archive.sources_entry(name)
+        if info is None:
+            raise ProjectFileError(
+                f"{self.where}: {owner} has plainTextPath {text_path!r}, but the archive has no sources/{name}; "
+                "export the project again with its sources"
+            )
+        data = self.archive.read(info)
+        try:
+            return data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise ProjectFileError(
+                f"{self.archive.where(info)}: byte {exc.start} is not UTF-8; REFI-QDA plain text must be UTF-8"
+            ) from None
+
+    def source(self, el: ET.Element, variables: dict[str, tuple[str, str]], sources: dict[str, _Source]) -> _Source:
+        g = check_guid(el.get("guid"), self.where, f"text source {el.get('name')!r}")
+        text_path = el.get("plainTextPath")
+        label = el.get("name") or (PurePosixPath(text_path.split("://")[-1]).stem if text_path else g)
+        owner = f"source {label!r} ({g})"
+        content = el.find("PlainTextContent")
+        if content is not None:
+            raw = content.text or ""
+        elif text_path:
+            raw = self.entry_text(text_path, owner) or ""
+        else:
+            raw = ""
+            self.notes.append(f"{owner} has no plain text (only {el.get('richTextPath') or 'no file'}), so it is imported empty")
+        if raw and not raw.strip():
+            self.notes.append(f"{owner} has only blank plain text (rich text: {el.get('richTextPath') or 'none'})")
+        doc_id = label
+        n = 1
+        while doc_id in {s.doc.id for s in sources.values()}:
+            n += 1
+            doc_id = f"{label}-{n}"
+        if doc_id != label:
+            self.notes.append(f"{owner}: a document {label!r} exists already, imported as {doc_id!r}")
+        attributes = self.values(el, variables, owner)
+        kind = attributes.pop("kind", "text") if attributes.get("kind") in DOCUMENT_KINDS else "text"
+        text, removed, newline = _normalise(raw)
+        doc = Document(
+            id=doc_id, text=text, kind=kind, attributes=attributes, source=str(self.archive.path), encoding="utf-8", newline=newline
+        )
+        sources[g] = _Source(doc, raw, removed)
+        return sources[g]
+
+    def codings(
+        self, el: ET.Element, src: _Source, tree: CodeTree, users: dict[str, str], memo_notes: dict[str, str], paths: dict[str, str]
+    ) -> list[dict[str, Any]]:
+        rows = []
+        owner = f"source {src.doc.id!r}"
+        spans: list[tuple[ET.Element, int, int, str]] = []
+        for sel in el.findall("PlainTextSelection"):
+            sg = check_guid(sel.get("guid"), self.where, f"a selection in {owner}")
+            try:
+                start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+            except ValueError:
+                raise ProjectFileError(
+                    f"{self.where}: selection {sg} in {owner} has positions {sel.get('startPosition')!r}-{sel.get('endPosition')!r}; "
+                    "expected whole numbers"
+                ) from None
+            if not 0 <= start <= end <= len(src.raw):
+                raise ProjectFileError(
+                    f"{self.where}: selection {sg} in {owner} spans characters {start}-{end}, outside the source's "
+                    f"{len(src.raw)} characters; the project does not match its sources"
+                )
+            spans.append((sel, start, end, sg))
+        for c in el.findall("Coding"):  # a coding of the whole source: a selection of all its text
+            whole = ET.Element("Whole")
+            whole.append(c)
+            spans.append((whole, 0, len(src.raw), ""))
+        for sel, start, end, sg in spans:
+            memo = "\n\n".join(t for t in [description_of(sel)] + self.note_refs(sel, memo_notes) if t)
+            for coding in sel.findall("Coding"):
+                cg = check_guid(coding.get("guid"), self.where, f"a coding in {owner}")
+                ref = coding.find("CodeRef")
+                target = check_guid(ref.get("targetGUID") if ref is not None else None, self.where, f"coding {cg}")
+                code = tree.by_guid.get(target)
+                if code is None:
+                    raise ProjectFileError(
+                        f"{self.where}: coding {cg} in {owner} refers to code {target}, which the codebook does not hold"
+                    )
+                user = coding.get("creatingUser") or sel.get("creatingUser") or el.get("creatingUser")
+                extra = self.note_refs(coding, memo_notes)
+                a, b = src.position(start), src.position(end)
+                rows.append(
+                    {
+                        "doc_id": src.doc.id, "start": a, "end": b,
+                        "code": code.qualified, "code_name": code.name, "code_path": paths[code.qualified],
+                        "namespace": code.namespace, "coder": self.coder(user, cg, users),
+                        "rule": IMPORT_RULE, "matched": "", "memo": "\n\n".join(t for t in [memo, *extra] if t),
+                        "text": src.doc.text[a:b],
+                    }
+                )
+        return rows
+
+    def note_refs(self, el: ET.Element, memo_notes: dict[str, str]) -> list[str]:
+        out = []
+        for ref in el.findall("NoteRef"):
+            target = check_guid(ref.get("targetGUID"), self.where, "a note reference")
+            if target not in memo_notes:
+                raise ProjectFileError(f"{self.where}: a note reference points to {target}, which <Notes> does not hold")
+            out.append(memo_notes[target])
+        return out
+
+    def coder(self, user: str | None, coding_guid: str, users: dict[str, str]) -> str:
+        if not user:
+            return UNKNOWN_CODER
+        g = check_guid(user, self.where, f"the user of coding {coding_guid}")
+        if g not in users:
+            raise ProjectFileError(f"{self.where}: coding {coding_guid} was made by user {g}, whom <Users> does not list")
+        return users[g]
+
+    def participants(self, variables: dict[str, tuple[str, str]], sources: dict[str, _Source]) -> list[Participant]:
+        out = []
+        for case in self.root.findall("Cases/Case"):
+            g = check_guid(case.get("guid"), self.where, f"case {case.get('name')!r}")
+            speaker = case.get("name") or g
+            values = self.values(case, variables, f"case {speaker!r}")
+            refs = [r.get("targetGUID", "").strip("{}").lower() for r in case.findall("SourceRef")]
+            document = values.pop("document", None)
+            if document is None and len(refs) == 1 and refs[0] in sources:
+                document = sources[refs[0]].doc.id
+            fields = {k: values.pop(k, None) for k in ("person", "role", "group")}
+            out.append(Participant(speaker, document=document, attributes=values, **fields))
+        return out
+
+
+def _normalise(raw: str) -> tuple[str, list[int], str]:
+    """Return the text with ``"\\n"`` line ends, where the dropped ``"\\r"`` were, and the newline style."""
+    removed = [m.start() for m in re.finditer("\r\n", raw)]
+    styles = {s for s, n in (("\r\n", len(removed)), ("\r", raw.count("\r") - len(removed)), ("\n", raw.count("\n") - len(removed))) if n}
+    newline = "" if not styles else styles.pop() if len(styles) == 1 else "mixed"
+    return raw.replace("\r\n", "\n").replace("\r", "\n"), removed, newline
+
+
+def _typed_value(el: ET.Element, where_: str) -> Any:
+    text = (el.text or "").strip()
+    try:
+        if el.tag == "BooleanValue":
+            return text.lower() in ("true", "1")
+        if el.tag == "IntegerValue":
+            return int(text)
+        if el.tag == "FloatValue":
+            return float(text)
+        if el.tag == "DateValue":
+            return dt.date.fromisoformat(text)
+        if el.tag == "DateTimeValue":
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ProjectFileError(f"{where_}: {el.tag} {text!r} cannot be read") from None
+    return el.text or ""
+
+
+def _coded_frame(rows: list[dict[str, Any]], doc_order: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=CODED_COLUMNS)
+    if frame.empty:
+        return frame
+    order = {d: i for i, d in enumerate(doc_order)}
+    frame = frame.assign(_o=frame["doc_id"].map(order)).sort_values(["_o", "start", "end", "code", "coder"], kind="stable")
+    frame = frame.drop(columns="_o").reset_index(drop=True)
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+# ================================================================= writing
+
+
+def write_qdpx(
+    corpus: Corpus,
+    coded: pd.DataFrame | None,
+    path: str | os.PathLike[str],
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+    overwrite: bool = False,
+    name: str | None = None,
+) -> None:
+    """Write a corpus and its codings as a REFI-QDA project (``.qdpx``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Documents (text, kind, attributes) and participants (as cases).
+        Base-layer segments and ``corpus.tables`` are not part of a REFI project.
+    coded : DataFrame or None
+        One row per coding with at least ``doc_id``, ``start``, ``end``,
+        ``code`` (``"namespace:id"``) and ``coder``; ``memo`` is used when present.
+    path : path-like
+        The ``.qdpx`` file to write (atomically).
+    codebooks : Codebook or iterable of Codebook, optional
+        The codebooks the codes come from (their whole tree is written, unused
+        codes included). Without them a flat codebook per namespace is made
+        from the ``code`` and ``code_name`` columns.
+    overwrite : bool
+        Replace an existing file; without it an existing file raises
+        :class:`~qualkit.errors.OutputExistsError`.
+    name : str, optional
+        The project name; default the file name without extension.
+
+    Raises
+    ------
+    InputError
+        A coding of an unknown document or code, a span outside its
+        document, a reserved attribute name, a text XML cannot hold.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from qualkit.model import Corpus, Document
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.qdpx"
+    >>> write_qdpx(Corpus([Document.from_text("a", "Tekst.")]), None, p)
+    >>> import zipfile; zipfile.ZipFile(p).namelist()[0]
+    'project.qde'
+    """
+    books = _books(codebooks, coded)
+    rows = _coding_rows(corpus, coded, books)
+    entries = _entries(corpus, rows, books, name or Path(path).stem)
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for entry, data in entries:
+                info = zipfile.ZipInfo(entry, date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # the same bytes on every OS
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data, compresslevel=6)
+
+
+def _books(codebooks: Codebook | Iterable[Codebook] | None, coded: pd.DataFrame | None) -> list[Codebook]:
+    if codebooks is not None:
+        return [codebooks] if isinstance(codebooks, Codebook) else list(codebooks)
+    if coded is None or coded.empty:
+        return []
+    names: dict[str, str] = {}
+    for code, name in zip(coded["code"], coded["code_name"] if "code_name" in coded else coded["code"], strict=True):
+        if not pd.isna(code):
+            names.setdefault(str(code), str(code) if pd.isna(name) else str(name))
+    by_ns: dict[str, list[Code]] = {}
+    for q in sorted(names):
+        ns, _, cid = q.partition(":")
+        by_ns.setdefault(ns, []).append(Code(cid, names[q], ns))
+    return [Codebook(ns, ns, tuple(codes)) for ns, codes in by_ns.items()]
+
+
+def _coding_rows(corpus: Corpus, coded: pd.DataFrame | None, books: list[Codebook]) -> list[tuple[str, int, int, str, str, str]]:
+    """Return the codings as checked ``(doc_id, start, end, code, coder, memo)`` tuples, in a fixed order."""
+    if coded is None or coded.empty:
+        return []
+    missing = [c for c in ("doc_id", "start", "end", "code", "coder") if c not in coded.columns]
+    if missing:
+        raise InputError(f"coded frame: missing column(s) {missing}; it needs doc_id, start, end, code and coder")
+    known = {c.qualified for b in books for c in b.codes}
+    memos = coded["memo"] if "memo" in coded.columns else pd.Series([""] * len(coded), index=coded.index)
+    out = []
+    for i, (doc_id, start, end, code, coder, memo) in enumerate(
+        zip(coded["doc_id"], coded["start"], coded["end"], coded["code"], coded["coder"], memos, strict=True)
+    ):
+        row = f"coded frame, row {i}"
+        if doc_id not in corpus.documents:
+            raise InputError(f"{row}: document {doc_id!r} is not in the corpus; pass the corpus the codings belong to")
+        n = len(corpus[doc_id].text)
+        if pd.isna(start) or pd.isna(end) or not (0 <= int(start) <= int(end) <= n):
+            raise InputError(f"{row}: span {start}-{end} lies outside document {doc_id!r} ({n} characters)")
+        if code not in known:
+            raise InputError(f"{row}: code {code!r} is in none of the codebooks; pass the codebook that defines it")
+        if pd.isna(coder) or not str(coder):
+            raise InputError(f"{row}: no coder; every coding needs one (a name, initials or auto:rules)")
+        memo_s = "" if pd.isna(memo) else str(memo)
+        xml_text(memo_s, f"{row}, memo", InputError)
+        xml_text(str(coder), f"{row}, coder", InputError)
+        out.append((str(doc_id), int(start), int(end), str(code), str(coder), memo_s))
+    order = {d: i for i, d in enumerate(corpus.documents)}
+    return sorted(out, key=lambda r: (order[r[0]], *r[1:]))
+
+
+def _entries(corpus: Corpus, rows: list[tuple[str, int, int, str, str, str]], books: list[Codebook], name: str) -> list[tuple[str, bytes]]:
+    root = ET.Element("Project", name=xml_text(name, "project name", InputError), origin=f"qualkit {__version__}")
+    coders = sorted({r[4] for r in rows})
+    if coders:
+        users = ET.SubElement(root, "Users")
+        for c in coders:
+            ET.SubElement(users, "User", guid=guid("user", c), name=c)
+    if books:
+        ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes").extend(codes_elements(books))
+    variables = _Variables(corpus)
+    if variables.types:
+        root.append(variables.element())
+    if corpus.participants:
+        cases = ET.SubElement(root, "Cases")
+        for p in corpus.participants:
+            cases.append(_case_element(p, corpus, variables))
+    entries: list[tuple[str, bytes]] = []
+    if corpus.documents:
+        sources = ET.SubElement(root, "Sources")
+        for doc in corpus:
+            g = guid("source", doc.id)
+            el = ET.SubElement(sources, "TextSource", guid=g, name=xml_text(doc.id, f"document {doc.id!r}", InputError), plainTextPath=f"internal://{g}.txt")
+            _selections(el, doc.id, [r for r in rows if r[0] == doc.id])
+            values = {"kind": doc.kind, **_checked(doc.attributes, DOCUMENT_FIELDS, f"document {doc.id!r}")}
+            for var, value in values.items():
+                variables.append_value(el, var, value)
+            entries.append((f"sources/{g}.txt", doc.text.encode("utf-8")))
+    return [("project.qde", to_xml_bytes(root, PROJECT_NS)), *entries]
+
+
+def _selections(el: ET.Element, doc_id: str, rows: list[tuple[str, int, int, str, str, str]]) -> None:
+    seen: Counter[tuple[Any, ...]] = Counter()
+    for row in rows:
+        seen[row] += 1  # identical rows stay apart
+        key = "\x1f".join(map(str, (*row, seen[row])))
+        user = guid("user", row[4])
+        sel = ET.SubElement(
+            el, "PlainTextSelection", guid=guid("selection", key), startPosition=str(row[1]), endPosition=str(row[2]), creatingUser=user
+        )
+        if row[5]:
+            ET.SubElement(sel, "Description").text = row[5]
+        coding = ET.SubElement(sel, "Coding", guid=guid("coding", key), creatingUser=user)
+        ET.SubElement(coding, "CodeRef", targetGUID=guid("code", row[3]))
+
+
+def _checked(attributes: dict[str, Any], reserved: Sequence[str], owner: str) -> dict[str, Any]:
+    clash = [k for k in attributes if k in reserved]
+    if clash:
+        raise InputError(
+            f"{owner}: attribute(s) {clash} would collide with the REFI variable(s) qualkit uses for {list(reserved)}; rename them"
+        )
+    return attributes
+
+
+def _case_element(p: Participant, corpus: Corpus, variables: _Variables) -> ET.Element:
+    owner = f"participant {p.speaker!r}"
+    el = ET.Element("Case", guid=guid("case", f"{p.document}\x1f{p.speaker}"), name=xml_text(p.speaker, owner, InputError))
+    values = {"person": p.person, "role": p.role, "group": p.group, "document": p.document, **_checked(p.attributes, CASE_FIELDS, owner)}
+    for var, value in values.items():
+        variables.append_value(el, var, value)
+    if p.document in corpus.documents:
+        ET.SubElement(el, "SourceRef", targetGUID=guid("source", p.document))
+    return el
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, numbers.Integral):
+        return "Integer"
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)):
+        return "Float"
+    if isinstance(value, dt.datetime):
+        return "DateTime"
+    if isinstance(value, dt.date):
+        return "Date"
+    return "Text"
+
+
+class _Variables:
+    """The project's variables: one per attribute name, typed by all its values (Text when they differ)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        seen: dict[str, set[str]] = {}
+        pairs = [("kind", d.kind) for d in corpus] + [kv for d in corpus for kv in d.attributes.items()]
+        for p in corpus.participants:
+            pairs += [("person", p.person), ("role", p.role), ("group", p.group), ("document", p.document), *p.attributes.items()]
+        for key, value in pairs:
+            if not _missing(value):
+                seen.setdefault(str(key), set()).add(_type_of(value))
+        # Integer and Float together are Float; any other mix is Text
+        self.types = {
+            k: (t.pop() if len(t) == 1 else "Float" if t == {"Integer", "Float"} else "Text") for k, t in seen.items()
+        }
+
+    def element(self) -> ET.Element:
+        el = ET.Element("Variables")
+        for name, kind in self.types.items():
+            ET.SubElement(el, "Variable", guid=guid("variable", name), name=xml_text(name, f"variable {name!r}", InputError), typeOfVariable=kind)
+        return el
+
+    def append_value(self, owner: ET.Element, name: str, value: Any) -> None:
+        if _missing(value):
+            return
+        kind = self.types[name]
+        vv = ET.SubElement(owner, "VariableValue")
+        ET.SubElement(vv, "VariableRef", targetGUID=guid("variable", name))
+        ET.SubElement(vv, f"{kind}Value").text = _value_text(kind, value, name)
+
+
+def _value_text(kind: str, value: Any, name: str) -> str:
+    if kind == "Boolean":
+        return "true" if value else "false"
+    if kind == "Integer":
+        return str(int(value))
+    if kind == "Float":  # xsd:decimal has no exponent: 1e-05 must be written 0.00001
+        return format(Decimal(repr(float(value))), "f")
+    if kind in ("Date", "DateTime"):
+        return value.isoformat()
+    return xml_text(str(value), f"variable {name!r}", InputError)
