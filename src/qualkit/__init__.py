@@ -41,9 +41,12 @@ _API: dict[str, str] = {
     "frequencies": "qualkit.analyse",
     "load_corpus": "qualkit.load",
     "matrix": "qualkit.analyse",
+    "read_codebook": "qualkit.codebook",
+    "read_codebooks": "qualkit.codebook",
     "read_excerpts": "qualkit.export",
     "read_qdc": "qualkit.qdpx",
     "read_qdpx": "qualkit.qdpx",
+    "write_codebook": "qualkit.codebook",
     "write_qdc": "qualkit.qdpx",
     "write_qdpx": "qualkit.qdpx",
 }
