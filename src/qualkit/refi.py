@@ -33,6 +33,8 @@ mapping is:
   and any clash left gets ``-2``, ``-3`` ... Their namespace is the slug of the
   file name (``.qdc``) or of the project name (``.qdpx``), or ``"refi"``.
 * Codes with ``isCodable="false"`` become categories (``codable=False``).
+* Codes come back in tree order: depth first, siblings in their order. A
+  codebook already in that order (as nested YAML gives) round-trips equal.
 
 Every XML file is parsed with :mod:`defusedxml`, with any DTD refused, so
 entity tricks (billion laughs, external entities) never expand.
