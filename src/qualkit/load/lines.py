@@ -1,0 +1,175 @@
+"""Lines to segments: header, turns (or entries) and notes with exact offsets.
+
+How a transcript's text becomes its base layer of segments (the same for
+.txt, .md and the paragraphs of a .docx):
+
+* Lines are read in order. A line with a cue (see :mod:`qualkit.load.cues`)
+  starts a turn; every following line up to the next cue belongs to it, so
+  hard-wrapped transcripts keep whole turns.
+* A turn's segment covers the spoken text only: it starts at the first
+  character after the cue and ends at the last character of speech before the
+  next cue. ``label_start`` is where the cue begins, so ``text[label_start:start]``
+  is the cue (timestamp and label).
+* A line that is only a bracketed note ("(lacht)", "[stilte]") is a segment of
+  unit "note". A note line with more speech of the same turn after it stays
+  *inside* the turn and is a note segment as well: the speaker was still
+  talking, so splitting the turn would double the speaker's turn count and cut
+  the excerpt a coder wants to read whole. Note lines after the last speech
+  of a turn are not part of any turn (they sit between two turns).
+* Text before the first cue is the header (unit "header"), trimmed of white
+  space. Bracketed lines in the header are part of the header only.
+
+So every non-white-space character is in a turn (with its cue), a note or
+the header; nothing is dropped.
+
+Field notes (see :mod:`qualkit.load.observations`) use the same machinery with
+a clock time as the cue.
+
+Examples
+--------
+>>> from qualkit.load.cues import SpeakerRule
+>>> parsed = parse_lines("d", "Focusgroep 1\\nX: Ja,\\ndat klopt.\\n(lacht)\\nY: Goed.", SpeakerRule.open().match)
+>>> [(s.unit, s.speaker, s.text) for s in parsed.segments]
+[('header', None, 'Focusgroep 1'), ('turn', 'X', 'Ja,\\ndat klopt.'), ('note', None, '(lacht)'), ('turn', 'Y', 'Goed.')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ..model import Segment
+from .cues import Cue, is_note_line
+
+#: a line matcher: the cue that starts a line, or None
+Matcher = Callable[[str], "Cue | None"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The base layer of one text and what the parser noticed on the way.
+
+    Attributes
+    ----------
+    segments : tuple of Segment
+        Header, turns (or entries) and notes, ordered by start.
+    """
+
+    segments: tuple[Segment, ...]
+
+    def count(self, unit: str) -> int:
+        """Number of segments of ``unit``."""
+        return sum(1 for s in self.segments if s.unit == unit)
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, line)`` for every line of ``text`` (split on ``"\\n"``).
+
+    Examples
+    --------
+    >>> list(iter_lines("ab\\n\\nc"))
+    [(0, 'ab'), (3, ''), (4, 'c')]
+    """
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+class _Open:
+    """The turn (or entry) being read: its cue and the extent of its content."""
+
+    __slots__ = ("cue", "label_start", "cue_end", "first", "last")
+
+    def __init__(self, cue: Cue, label_start: int, cue_end: int) -> None:
+        self.cue = cue
+        self.label_start = label_start
+        self.cue_end = cue_end
+        self.first: int | None = None  # first non-space character after the cue (speech or note)
+        self.last: int | None = None  # end of the last speech line
+
+    def add(self, start: int, end: int, speech: bool) -> None:
+        if self.first is None:
+            self.first = start
+        if speech:
+            self.last = end
+
+    def segment(self, doc_id: str, text: str, unit: str) -> Segment:
+        if self.last is None or self.first is None:
+            start = end = self.cue_end
+        else:
+            start, end = self.first, self.last
+        return Segment(doc_id, start, end, unit, text[start:end], speaker=self.cue.label,
+                       time_start=self.cue.time, label_start=self.label_start)
+
+
+def parse_lines(
+    doc_id: str,
+    text: str,
+    match: Matcher,
+    unit: str = "turn",
+    forced: Mapping[int, Cue | None] | None = None,
+    skip: Callable[[Cue], bool] | None = None,
+) -> Parsed:
+    """Return the header, cue-started segments and notes of ``text``.
+
+    Parameters
+    ----------
+    doc_id : str
+    text : str
+        Normalised text (``"\\n"`` newlines).
+    match : callable
+        Returns the cue that starts a line, or None.
+    unit : str
+        The unit of cue-started segments ("turn" or "entry").
+    forced : mapping of int to Cue or None, optional
+        Line index -> the cue of that line (None: a continuation line), for
+        layouts whose structure is known (table rows of a .docx).
+    skip : callable, optional
+        Cues for which this returns True do not start a segment before the
+        first one has started (header keys such as "Datum:").
+    """
+    forced = forced or {}
+    out: list[Segment] = []
+    current: _Open | None = None
+    header_end: int | None = None
+    for i, (pos, line) in enumerate(iter_lines(text)):
+        cue = forced[i] if i in forced else match(line)
+        if cue is not None and current is None and skip is not None and skip(cue):
+            cue = None
+        if cue is not None:
+            if current is None:
+                header_end = pos
+            else:
+                out.append(current.segment(doc_id, text, unit))
+            indent = len(line) - len(line.lstrip())
+            current = _Open(cue, pos + indent, pos + cue.text_offset)
+            rest = line[cue.text_offset :]
+            if rest.strip():
+                lead = len(rest) - len(rest.lstrip())
+                current.add(pos + cue.text_offset + lead, pos + len(line.rstrip()), True)
+            continue
+        if current is None or not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        start, end = pos + lead, pos + len(line.rstrip())
+        if is_note_line(line):
+            out.append(Segment(doc_id, start, end, "note", text[start:end]))
+            current.add(start, end, False)
+        else:
+            current.add(start, end, True)
+    if current is not None:
+        out.append(current.segment(doc_id, text, unit))
+    head = header_segment(doc_id, text, len(text) if header_end is None else header_end)
+    segments = ([head] if head else []) + sorted(out, key=lambda s: (s.start, s.unit != "turn"))
+    return Parsed(tuple(segments))
+
+
+def header_segment(doc_id: str, text: str, end: int) -> Segment | None:
+    """Return the header segment of ``text[:end]`` trimmed of white space, or None when blank."""
+    part = text[:end]
+    stripped = part.strip()
+    if not stripped:
+        return None
+    start = len(part) - len(part.lstrip())
+    return Segment(doc_id, start, start + len(stripped), "header", stripped)
