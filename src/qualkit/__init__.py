@@ -48,6 +48,8 @@ _API: dict[str, str] = {
     "read_participants": "qualkit.load",
     "read_qdc": "qualkit.qdpx",
     "read_qdpx": "qualkit.qdpx",
+    "read_review": "qualkit.review",
+    "review_sheet": "qualkit.review",
     "write_codebook": "qualkit.codebook",
     "write_qdc": "qualkit.qdpx",
     "write_qdpx": "qualkit.qdpx",

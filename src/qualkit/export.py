@@ -242,17 +242,41 @@ def export_excerpts(
     (4, '=we leren samen')
     """
     check_coded(coded)
+    return write_csv(
+        coded[ordered_columns(coded)],
+        path,
+        excel=excel,
+        sep=sep,
+        decimal=decimal,
+        encoding=encoding,
+        neutralise_formulas=neutralise_formulas,
+        overwrite=overwrite,
+    )
+
+
+def write_csv(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    excel: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    neutralise_formulas: bool = True,
+    overwrite: bool = False,
+) -> Path:
+    """Write any frame as :func:`export_excerpts` writes a coded frame (same options)."""
     sep = sep if sep is not None else (";" if excel else ",")
     decimal = decimal if decimal is not None else ("," if excel else ".")
     encoding = encoding if encoding is not None else ("utf-8-sig" if excel else "utf-8")
     if sep == decimal:
         raise InputError(f"{where(path)}: sep and decimal are both {sep!r}; choose two different characters")
-    columns = ordered_columns(coded)
-    numeric = _numeric_columns(coded)
+    columns = list(frame.columns)
+    numeric = _numeric_columns(frame)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
-    for values in coded[columns].itertuples(index=False, name=None):
+    for values in frame.itertuples(index=False, name=None):
         writer.writerow(
             [_cell(v, c in numeric, decimal, neutralise_formulas) for c, v in zip(columns, values)]
         )
@@ -264,6 +288,11 @@ def export_excerpts(
 def _sniff(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding is None:
         encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            # Excel's "CSV (gescheiden door lijstscheidingsteken)" saves in Windows-1252
+            encoding = "cp1252"
     try:
         return raw.decode(encoding), encoding
     except UnicodeDecodeError as exc:
@@ -311,31 +340,45 @@ def read_excerpts(
     --------
     See :func:`export_excerpts`.
     """
-    from .errors import SourceNotFoundError
-
     path = Path(path)
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: no such file; check the name and the folder")
-    text, _ = _sniff(path, path.read_bytes(), encoding)
-    first_line = text.split("\n", 1)[0]
-    if sep is None:
-        sep = ";" if first_line.count(";") > first_line.count(",") else ","
+    header, rows, lines, sep = read_csv_records(path, sep=sep, encoding=encoding)
     if decimal is None:
         decimal = "," if sep == ";" else "."
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SheetError(f"{where(path)}: the file is empty; expected a header row with {', '.join(CODED_COLUMNS)}") from None
     missing = [c for c in CODED_COLUMNS if c not in header]
     if missing:
         raise SheetError(
             f"{where(path, 1)}: missing column(s) {', '.join(missing)} in the header; "
             f"found {', '.join(header)}; is this a qualkit export (delimiter {sep!r})?"
         )
+    raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    return _typed_frame(raw, path, lines, decimal, neutralised)
+
+
+def read_csv_records(
+    path: Path, *, sep: str | None = None, encoding: str | None = None
+) -> tuple[list[str], list[list[str]], list[int], str]:
+    """Return the header, the records, the line each record starts on, and the delimiter.
+
+    UTF-8 (with or without byte-order mark) unless ``encoding`` is given; the
+    delimiter is ``;`` when the header holds more of them than commas.
+    Every record must have as many cells as the header.
+    """
+    from .errors import SourceNotFoundError
+
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: no such file; check the name and the folder")
+    text, _ = _sniff(path, path.read_bytes(), encoding)
+    first_line = text.split("\n", 1)[0]
+    if sep is None:
+        sep = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SheetError(f"{where(path)}: the file is empty; expected a header row") from None
     rows: list[list[str]] = []
     lines: list[int] = []
-    line = 2
+    line = reader.line_num + 1
     for record in reader:
         if len(record) != len(header):
             raise SheetError(
@@ -345,8 +388,7 @@ def read_excerpts(
         rows.append(record)
         lines.append(line)
         line = reader.line_num + 1
-    raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
-    return _typed_frame(raw, path, lines, decimal, neutralised)
+    return header, rows, lines, sep
 
 
 def _typed_frame(raw: pd.DataFrame, path: Path, lines: list[int], decimal: str, neutralised: bool) -> pd.DataFrame:
