@@ -1,0 +1,174 @@
+"""The Suggester: scikit-learn conventions, grouped cross-validation, suggestions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+
+from qualkit.columns import CODED_COLUMNS
+from qualkit.errors import InputError
+from qualkit.model import Corpus, Document, Segment
+from qualkit.suggest import REPORT_COLUMNS, SUGGESTION_COLUMNS, Suggester, _Features, word_features
+
+TIJD = "netwerk:tijd"
+VISIE = "leiderschap:visie"
+ZELDZAAM = "assemblage:ruimte"
+
+# (text, codes) per turn; three documents, written for these tests.
+DOCS = {
+    "fg_a": [
+        ("We hebben gewoon te weinig tijd om samen te overleggen.", [TIJD]),
+        ("Onze visie is dat elk kind telt, dat is de koers van de school.", [VISIE]),
+        ("De uren voor overleg zijn op voor dit schooljaar.", [TIJD]),
+        ("Goedemorgen iedereen, zullen we beginnen?", []),
+        ("De directie zet de lijn uit en wij volgen die visie.", [VISIE]),
+        ("Het lokaal was te klein voor al die mensen.", [ZELDZAAM]),
+    ],
+    "fg_b": [
+        ("Er is geen tijd in de planning voor een gesprek met het CLB.", [TIJD]),
+        ("Waar willen we als team naartoe? Die visie moet helder zijn.", [VISIE]),
+        ("Ik heb nog koffie als iemand wil.", []),
+        ("Tijd blijft het grootste probleem, de uren zijn beperkt.", [TIJD]),
+        ("We bouwen samen aan een gedeelde visie op zorg.", [VISIE]),
+        ("Dank je, dat is genoeg.", []),
+    ],
+    "fg_c": [
+        ("In de jaarplanning is er te weinig tijd voorzien.", [TIJD]),
+        ("De richting van de school, onze visie, staat in het plan.", [VISIE]),
+        ("Tijdsdruk maakt het moeilijk om alles te bespreken.", [TIJD]),
+        ("Zit iedereen goed?", []),
+        ("De visie van het bestuur bepaalt veel.", [VISIE]),
+        ("We zaten in een ruimte zonder ramen.", [ZELDZAAM]),
+    ],
+}
+
+
+def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the turns and LV's codings of DOCS, with exact offsets."""
+    documents, rows = [], []
+    for doc_id, turns in DOCS.items():
+        text, segs = "", []
+        for n, (turn, codes) in enumerate(turns, 1):
+            label = f"Deelnemer {n}: "
+            start = len(text) + len(label)
+            text += label + turn + "\n"
+            segs.append(Segment(doc_id, start, start + len(turn), "turn", turn, speaker=f"Deelnemer {n}"))
+            rows += [{"doc_id": doc_id, "start": start, "end": start + len(turn), "code": c, "coder": "LV"} for c in codes]
+        documents.append(Document.from_text(doc_id, text, kind="transcript", segments=tuple(segs)))
+    return Corpus(documents).segments("turn"), pd.DataFrame(rows)
+
+
+SEGMENTS, CODED = build()
+
+
+@pytest.fixture(scope="module")
+def fitted() -> Suggester:
+    return Suggester(min_examples=4).fit(SEGMENTS, CODED)
+
+
+def test_parameters_are_stored_unchanged_and_clone_works():
+    model = Suggester(min_examples=7, C=0.3, ngram_range=(2, 4))
+    assert model.get_params() == {"min_examples": 7, "C": 0.3, "ngram_range": (2, 4), "min_df": 1,
+                                  "n_splits": 5, "random_state": 0}
+    assert clone(model).get_params() == model.get_params()
+    assert not hasattr(model, "models_")
+
+
+def test_suggest_before_fit_is_an_error():
+    with pytest.raises(NotFittedError):
+        Suggester().suggest(SEGMENTS)
+
+
+def test_word_features_use_lemmas_and_stems():
+    assert word_features("leerkrachten gesprekken") == [
+        "lemma:leerkracht", "stem:leerkracht", "lemma:gesprek", "stem:gesprek"]
+
+
+def test_rare_codes_are_skipped_and_reported(fitted):
+    assert fitted.codes_ == [TIJD, VISIE]
+    assert fitted.skipped_ == {ZELDZAAM: 2}
+    report = fitted.report()
+    assert list(report.columns) == REPORT_COLUMNS
+    assert report["code"].tolist() == [VISIE, TIJD, ZELDZAAM]  # learned first, then skipped, by name
+    skipped = report.set_index("code").loc[ZELDZAAM]
+    assert skipped["status"] == "skipped" and skipped["n_examples"] == 2 and skipped["n_documents"] == 2
+    assert skipped["note"] == "too few examples to learn: 2 coded, 16 uncoded; needs 4 of each"
+    assert np.isnan(skipped["f1"])
+
+
+def test_cross_validation_is_grouped_by_document(fitted):
+    # Three documents and five splits: GroupKFold makes three folds, one document each. The
+    # out-of-fold probability of a turn must equal a model (and features) fitted on the other
+    # two documents only.
+    texts = SEGMENTS["text"].to_numpy()
+    for held_out in DOCS:
+        test = (SEGMENTS["doc_id"] == held_out).to_numpy()
+        features = _Features((3, 5), 1)
+        x_fit = features.fit_transform(texts[~test].tolist())
+        for code in fitted.codes_:
+            y = fitted.labels_[code].to_numpy()[~test]
+            model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0)
+            expected = model.fit(x_fit, y).predict_proba(features.transform(texts[test].tolist()))[:, 1]
+            np.testing.assert_allclose(fitted.cv_probabilities_.loc[test, code].to_numpy(), expected)
+
+
+def test_report_scores_follow_from_the_out_of_fold_probabilities(fitted):
+    report = fitted.report(threshold=0.5).set_index("code")
+    for code in fitted.codes_:
+        y = fitted.labels_[code].to_numpy()
+        p = fitted.cv_probabilities_[code].to_numpy() >= 0.5
+        tp, fp, fn = (p & (y == 1)).sum(), (p & (y == 0)).sum(), (~p & (y == 1)).sum()
+        assert report.loc[code, "f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+        assert report.loc[code, "n_examples"] == 6 and report.loc[code, "n_documents"] == 3
+    # The words are clear enough that the held-out documents are found.
+    assert report.loc[TIJD, "recall"] >= 0.5 and report.loc[VISIE, "recall"] >= 0.5
+
+
+def test_suggest_new_turns(fitted):
+    new = pd.DataFrame({
+        "doc_id": ["nieuw"] * 3, "segment_id": ["nieuw:turn:1", "nieuw:turn:2", "nieuw:turn:3"],
+        "start": [0, 60, 120], "end": [42, 104, 135],
+        "text": ["We vinden nooit tijd voor dat overleg, nooit.", "Welke visie heeft de school op leren?", "Tot straks."],
+    })
+    out = fitted.suggest(new, threshold=0.5)
+    assert list(out.columns) == SUGGESTION_COLUMNS
+    assert set(zip(out["segment_id"], out["code"])) >= {("nieuw:turn:1", TIJD), ("nieuw:turn:2", VISIE)}
+    assert (out["coder"] == "auto:model").all() and (out["rule"] == "model").all()
+    assert (out["probability"] >= 0.5).all()
+    visie = out[(out["code"] == VISIE) & (out["segment_id"] == "nieuw:turn:2")].iloc[0]
+    assert "visie" in visie["matched"].split("; ")
+    assert visie["namespace"] == "leiderschap" and visie["code_name"] == "visie"
+    # Suggestions concatenate with a coded frame.
+    both = pd.concat([CODED.reindex(columns=CODED_COLUMNS), out[CODED_COLUMNS]], ignore_index=True)
+    assert list(both.columns) == CODED_COLUMNS and len(both) == len(CODED) + len(out)
+
+
+def test_suggest_on_nothing_gives_an_empty_frame_with_the_columns(fitted):
+    empty = fitted.suggest(SEGMENTS.iloc[0:0])
+    assert empty.empty and list(empty.columns) == SUGGESTION_COLUMNS
+
+
+def test_only_documents_the_coder_coded_are_training_data():
+    extra = pd.concat([SEGMENTS, SEGMENTS.assign(doc_id="niet_gecodeerd")], ignore_index=True)
+    model = Suggester(min_examples=4).fit(extra, CODED)
+    assert len(model.labels_) == len(SEGMENTS)
+
+
+def test_bad_input_gives_clear_errors(fitted):
+    with pytest.raises(InputError) as info:
+        Suggester().fit(SEGMENTS, CODED.assign(coder="auto:rules"))
+    assert str(info.value) == (
+        "Suggester.fit: the coded frame has no coding by a person (a coder not named auto:...); the coders found are "
+        "'auto:rules'; pass coder= with the name of the coder to learn from"
+    )
+    with pytest.raises(InputError, match=r"^Suggester.fit: coder 'XY' has no coding in the coded frame"):
+        Suggester().fit(SEGMENTS, CODED, coder="XY")
+    with pytest.raises(InputError, match=r"^Suggester.suggest: segments has no column text; expected at least"):
+        fitted.suggest(SEGMENTS.drop(columns="text"))
+    with pytest.raises(InputError) as info:
+        fitted.suggest(SEGMENTS, threshold=1.5)
+    assert str(info.value) == "Suggester.suggest: threshold must be between 0 and 1, got 1.5"
