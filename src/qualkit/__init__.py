@@ -30,6 +30,7 @@ _API: dict[str, str] = {
     "Participant": "qualkit.model",
     "Rules": "qualkit.model",
     "Segment": "qualkit.model",
+    "Suggester": "qualkit.suggest",
     "agreement": "qualkit.agreement",
     "disagreements": "qualkit.agreement",
     "evaluate": "qualkit.agreement",
