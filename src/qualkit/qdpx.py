@@ -91,7 +91,7 @@ import pandas as pd
 
 from . import __version__
 from ._io import atomic_output
-from .columns import CODED_COLUMNS, PATH_SEP
+from .columns import CODED_COLUMNS
 from .errors import InputError, ProjectFileError, QualkitWarning, SourceNotFoundError
 from .model import DOCUMENT_KINDS, Code, Codebook, Corpus, Document, Participant
 from .refi import (
@@ -212,7 +212,7 @@ class _Archive:
 
     def __init__(self, path: Path, max_bytes: int) -> None:
         self.path = path
-        self.budget = max_bytes
+        self.max_bytes = self.budget = max_bytes
         self.entry_limit = min(max_bytes, MAX_ENTRY_BYTES)
         try:
             self.zf = zipfile.ZipFile(path)
@@ -259,8 +259,9 @@ class _Archive:
         limit = min(self.entry_limit, self.budget)
         if info.file_size > limit:
             raise ProjectFileError(
-                f"{where_}: declares {info.file_size} bytes uncompressed, more than the {limit} bytes allowed "
-                f"(max_bytes={self.budget + 0} left); pass a larger max_bytes= if you trust the file"
+                f"{where_}: declares {info.file_size} bytes uncompressed, more than the {limit} bytes still allowed "
+                f"(max_bytes={self.max_bytes} for all entries read, at most {MAX_ENTRY_BYTES} per entry); "
+                "pass a larger max_bytes= if you trust the file"
             )
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ProjectFileError(
@@ -306,6 +307,7 @@ def _check_entry_name(path: Path, name: str) -> None:
 @dataclass
 class _Source:
     doc: Document
+    guid: str
     raw: str  # the text as stored, before newline normalisation
     removed: list[int]  # positions of the "\r" dropped from "\r\n"
 
@@ -436,14 +438,14 @@ class _Reader:
         doc = Document(
             id=doc_id, text=text, kind=kind, attributes=attributes, source=str(self.archive.path), encoding="utf-8", newline=newline
         )
-        sources[g] = _Source(doc, raw, removed)
+        sources[g] = _Source(doc, g, raw, removed)
         return sources[g]
 
     def codings(
         self, el: ET.Element, src: _Source, tree: CodeTree, users: dict[str, str], memo_notes: dict[str, str], paths: dict[str, str]
     ) -> list[dict[str, Any]]:
         rows = []
-        owner = f"source {src.doc.id!r}"
+        owner = f"source {src.doc.id!r} ({src.guid})"
         spans: list[tuple[ET.Element, int, int, str]] = []
         for sel in el.findall("PlainTextSelection"):
             sg = check_guid(sel.get("guid"), self.where, f"a selection in {owner}")
