@@ -1,0 +1,264 @@
+"""The coding pass (rule coder) and human codings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualkit.coding import RuleCoder, add_coding, code, codings_from_table
+from qualkit.columns import CODED_COLUMNS
+from qualkit.errors import CodebookError, InputError
+from qualkit.model import Code, Codebook, Corpus, Document, Participant, Rules, Segment
+
+
+def transcript(doc_id: str, turns: list[tuple[str, str]], **attributes) -> Document:
+    """Build 'Speaker: text' lines with one turn segment per line."""
+    text, segs = "", []
+    for speaker, said in turns:
+        label = len(text)
+        text += f"{speaker}: "
+        start = len(text)
+        text += said
+        segs.append(Segment(doc_id, start, len(text), "turn", said, speaker=speaker, label_start=label))
+        text += "\n"
+    return Document.from_text(doc_id, text, kind="transcript", segments=tuple(segs), attributes=attributes)
+
+
+def book_of(*codes: Code, namespace: str = "t") -> Codebook:
+    return Codebook(namespace, namespace.upper(), codes)
+
+
+def c(cid: str, parent: str | None = None, namespace: str = "t", codable: bool = True, **rules) -> Code:
+    return Code(cid, cid.capitalize(), namespace, parent=parent, codable=codable, rules=Rules(**rules))
+
+
+def coded_one(text: str, *codes: Code, role: str | None = None) -> list[tuple[str, str, str]]:
+    return RuleCoder([book_of(*codes)]).code_text(text, unit="turn", role=role)
+
+
+PARTICIPANTS = [
+    Participant("Directeur", role="directie", group="school A"),
+    Participant("Zoco", role="zorgcoördinator", group="school A"),
+    Participant("Leerkracht 5", role="leerkracht", group="school B"),
+]
+
+
+@pytest.fixture()
+def corpus() -> Corpus:
+    fg1 = transcript("fg1", [
+        ("Directeur", "Onze visie is dat leerkrachten samen gesprekken voeren."),
+        ("Zoco", "De zorgcoördinatoren werken daar goed samen met het CLB."),
+        ("Leerkracht 5", "Ik keek gisteren televisie, over visie ging het niet."),
+    ], school="A", sessie=1)
+    fg2 = transcript("fg2", [
+        ("Leerkracht 5", "Het gesprek met de co-ordinator was kort."),
+        ("Onbekend", "(zucht)"),
+    ], school="B", sessie=2)
+    return Corpus([fg1, fg2], PARTICIPANTS)
+
+
+def test_keyword_inflection_and_diacritics():
+    assert coded_one("Twee leerkrachten en een gesprekje.", c("lk", keywords=("leerkracht",)), c("g", keywords=("gesprek",))) == [
+        ("t:lk", "keyword", "leerkrachten"), ("t:g", "keyword", "gesprekje"),
+    ]
+    assert coded_one("De Coördinator, de co-ordinator.", c("co", keywords=("coordinator",))) == [
+        ("t:co", "keyword", "Coördinator; co-ordinator"),
+    ]
+
+
+def test_keyword_phrase_with_curly_quotes_and_wildcard():
+    got = coded_one("Hij zei: “waar willen we naartoe?” Over samenwerking.",
+                    c("v", keywords=("waar willen we naartoe", "samenwerk*")))
+    assert got == [("t:v", "keyword", "waar willen we naartoe; samenwerking")]
+
+
+def test_compounds_only_when_asked():
+    text = "Schoolleiderschap en een nieuwe leiderschapsstijl."
+    assert coded_one(text, c("l", keywords=("leiderschap",))) == []
+    assert coded_one(text, c("l", keywords=("leiderschap",), compounds=True)) == [
+        ("t:l", "keyword", "Schoolleiderschap; leiderschapsstijl"),
+    ]
+
+
+def test_regex_is_case_insensitive_and_quote_blind():
+    got = coded_one("Op Lange Termijn zien we ’t anders.", c("r", regex=(r"\bop lange termijn\b", r"we 't")))
+    assert got == [("t:r", "regex", "Op Lange Termijn; we ’t")]
+
+
+def test_near_catches_separable_verbs_within_n_words():
+    rule = c("s", near=(("werken", "samen", 3),))
+    assert coded_one("Wij werken al jaren heel goed samen.", rule) == []  # 4 words between
+    assert coded_one("Wij werken al jaren goed samen.", rule) == [("t:s", "near", "werken ... samen")]
+    assert coded_one("Samen werkt het team beter.", rule) == [("t:s", "near", "Samen ... werkt")]
+    assert coded_one("Wij werken.", rule) == []
+
+
+def test_exclude_vetoes_the_code():
+    rule = c("v", keywords=("visie",), compounds=True, exclude=("televisie",))
+    assert coded_one("Onze schoolvisie is helder.", rule) == [("t:v", "keyword", "schoolvisie")]
+    assert coded_one("Visie? Ik keek televisie.", rule) == []
+
+
+def test_several_rules_are_all_named_in_fixed_order():
+    rule = c("m", keywords=("overleg",), regex=(r"\bcl[bp]\b",), near=(("werken", "samen", 2),))
+    assert coded_one("We werken samen met het CLB in overleg.", rule) == [
+        ("t:m", "keyword+regex+near", "overleg; CLB; werken ... samen"),
+    ]
+
+
+def test_role_and_unit_restrictions():
+    rule = c("d", keywords=("visie",), roles=("directie",))
+    assert coded_one("Onze visie.", rule, role="directie") == [("t:d", "keyword", "visie")]
+    assert coded_one("Onze visie.", rule, role="leerkracht") == []
+    assert coded_one("Onze visie.", rule, role=None) == []
+    assert coded_one("Onze visie.", c("u", keywords=("visie",), units=("answer",))) == []
+
+
+def test_code_corpus_rows_columns_and_order(corpus):
+    lei = book_of(
+        c("cat", codable=False, namespace="lei", keywords=("visie",)),
+        c("visie", parent="cat", namespace="lei", keywords=("visie",), exclude=("televisie",)),
+        c("gesprek", namespace="lei", keywords=("gesprek",)),
+        namespace="lei",
+    )
+    net = book_of(
+        c("samen", namespace="net", near=(("werken", "samen", 3),)),
+        c("clb", namespace="net", regex=(r"\bCLB\b",), roles=("zorgcoördinator",)),
+        c("coord", namespace="net", keywords=("coördinator",), compounds=True),
+        namespace="net",
+    )
+    coded = code(corpus, [lei, net])
+    assert list(coded.columns) == [*CODED_COLUMNS, "school", "sessie"]
+    got = coded[["segment_id", "code", "code_path", "rule", "matched", "role", "school"]].values.tolist()
+    assert got == [
+        ["fg1:turn:1", "lei:visie", "Cat > Visie", "keyword", "visie", "directie", "A"],
+        ["fg1:turn:1", "lei:gesprek", "Gesprek", "keyword", "gesprekken", "directie", "A"],
+        ["fg1:turn:2", "net:samen", "Samen", "near", "werken ... samen", "zorgcoördinator", "A"],
+        ["fg1:turn:2", "net:clb", "Clb", "regex", "CLB", "zorgcoördinator", "A"],
+        ["fg1:turn:2", "net:coord", "Coord", "keyword", "zorgcoördinatoren", "zorgcoördinator", "A"],
+        ["fg2:turn:1", "lei:gesprek", "Gesprek", "keyword", "gesprek", "leerkracht", "B"],
+        ["fg2:turn:1", "net:coord", "Coord", "keyword", "co-ordinator", "leerkracht", "B"],
+    ]
+    assert set(coded["coder"]) == {"auto:rules"} and set(coded["memo"]) == {""}
+    assert coded["start"].dtype == "int64" and coded["position"].tolist() == [0, 0, 1, 1, 1, 0, 0]
+    for row in coded.itertuples():
+        assert corpus[row.doc_id].text[row.start : row.end] == row.text
+
+
+def test_code_accepts_a_segments_frame_and_a_path(corpus, tmp_path):
+    from qualkit.codebook import write_codebook
+
+    book = book_of(c("g", keywords=("gesprek",)))
+    path = write_codebook(book, tmp_path / "t.yaml")
+    from_frame = code(corpus.segments("turn"), path)
+    assert from_frame.equals(code(corpus, book))
+    assert from_frame["segment_id"].tolist() == ["fg1:turn:1", "fg2:turn:1"]
+
+
+def test_no_match_gives_empty_frame_with_the_same_columns(corpus):
+    empty = code(corpus, book_of(c("x", keywords=("zeppelin",))))
+    assert empty.empty and list(empty.columns) == [*CODED_COLUMNS, "school", "sessie"]
+    assert code(Corpus(), book_of(c("x", keywords=("x",)))).columns.tolist() == CODED_COLUMNS
+
+
+def test_namespace_clash_is_an_error(corpus):
+    with pytest.raises(CodebookError, match="namespace 't' is also used"):
+        code(corpus, [book_of(c("a", keywords=("a",))), book_of(c("b", keywords=("b",)))])
+
+
+def test_bad_input_is_a_clear_error():
+    with pytest.raises(InputError, match="expected a Corpus or a segments DataFrame, got list"):
+        code([], book_of())
+    with pytest.raises(InputError, match="segments frame: missing column\\(s\\) doc_id, segment_id"):
+        code(pd.DataFrame({"text": ["x"]}), book_of())
+
+
+# -- human codings
+
+
+def test_add_coding_finds_the_containing_turn_and_coexists_with_rules(corpus):
+    book = book_of(c("g", keywords=("gesprek",)), c("sfeer"))
+    auto = code(corpus, book)
+    text = corpus["fg1"].text
+    start = text.index("gesprekken")
+    both = add_coding(auto, corpus, "fg1", start, start + 10, "t:sfeer", "AB", memo="toon", codebooks=book)
+    assert len(both) == len(auto) + 1
+    last = both.iloc[-1]
+    assert (last["segment_id"], last["unit"], last["position"], last["speaker"], last["role"]) == (
+        "fg1:turn:1", "turn", 0, "Directeur", "directie")
+    assert (last["code"], last["coder"], last["rule"], last["matched"], last["memo"], last["text"]) == (
+        "t:sfeer", "AB", "manual", "", "toon", "gesprekken")
+    assert last["school"] == "A"
+    assert set(both["coder"]) == {"auto:rules", "AB"}
+
+
+def test_manual_span_across_turns_has_no_segment(corpus):
+    book = book_of(c("sfeer"))
+    row = add_coding(None, corpus, "fg1", 0, 60, "sfeer", "AB", codebooks=book).iloc[0]
+    assert pd.isna(row["segment_id"]) and row["text"] == corpus["fg1"].text[:60]
+
+
+def test_codings_table_reports_every_bad_row(corpus):
+    book = book_of(c("cat", codable=False), c("sfeer", parent="cat"))
+    table = pd.DataFrame({
+        "doc_id": ["fg1", "fg9", "fg1", "fg1", "fg1", "fg1"],
+        "start": [0, 0, 5, 0, 0, 1.5],
+        "end": [3, 3, 500, 3, 3, 3],
+        "code": ["t:sfeer", "sfeer", "sfeer", "t:nee", "cat", "sfeer"],
+        "coder": ["AB", "AB", "AB", "AB", "", "AB"],
+    })
+    with pytest.raises(InputError) as info:
+        codings_from_table(table, corpus, book, source="codes.csv")
+    n = len(corpus["fg1"].text)
+    assert str(info.value).split("\n") == [
+        "codes.csv, row 2: unknown document 'fg9'; the corpus has 'fg1', 'fg2'",
+        f"codes.csv, row 3: span [5, 500) is outside the text of 'fg1' or empty; need 0 <= start < end <= {n}",
+        "codes.csv, row 4: unknown code 't:nee'; the codebooks have 't:cat', 't:sfeer'",
+        "codes.csv, row 5: code t:cat is a category (codable: false); code one of its children",
+        "codes.csv, row 6: start must be a whole number (a character offset); got 1.5",
+    ]
+
+
+def test_codings_table_needs_its_columns(corpus):
+    with pytest.raises(InputError, match=r"^codings table: missing column\(s\) coder; a codings table needs doc_id, start, end, code, coder \(and may have memo\)$"):
+        codings_from_table(pd.DataFrame(columns=["doc_id", "start", "end", "code"]), corpus, book_of())
+
+
+def test_codings_table_empty_gives_empty_frame(corpus):
+    out = codings_from_table(pd.DataFrame(columns=["doc_id", "start", "end", "code", "coder"]), corpus, book_of())
+    assert out.empty and list(out.columns) == CODED_COLUMNS
+
+
+def test_ambiguous_bare_code_id(corpus):
+    a = book_of(c("x", namespace="a"), namespace="a")
+    b = book_of(c("x", namespace="b"), namespace="b")
+    with pytest.raises(InputError, match="code 'x' is in several codebooks \\(a:x, b:x\\); write namespace:code_id"):
+        add_coding(None, corpus, "fg1", 0, 3, "x", "AB", codebooks=[a, b])
+
+
+# -- the invariant: every coding lies inside its segment and its text is the slice
+
+WORDS = ["visie", "leerkrachten", "werken", "samen", "gesprek", "televisie", "de", "het", "’s", "co-ordinator", "…"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1, max_size=6))
+def test_codings_lie_inside_their_segments(turns):
+    doc = transcript("d", [(f"S{i % 2}", " ".join(words)) for i, words in enumerate(turns)])
+    corpus = Corpus([doc], [Participant("S0", role="directie")])
+    book = book_of(
+        c("v", keywords=("visie",), exclude=("televisie",)),
+        c("s", near=(("werken", "samen", 2),), roles=("directie",)),
+        c("r", regex=(r"co-?ordinator",)),
+    )
+    coded = code(corpus, book)
+    segs = corpus.segments("turn").set_index("segment_id")
+    for row in coded.itertuples():
+        seg = segs.loc[row.segment_id]
+        assert seg.start <= row.start <= row.end <= seg.end
+        assert row.text == doc.text[row.start : row.end]
+    # the rule coder agrees with a plain reading of each turn
+    expected_v = [i for i, w in enumerate(turns) if "visie" in w and "televisie" not in w]
+    assert coded.loc[coded["code"] == "t:v", "position"].tolist() == expected_v
