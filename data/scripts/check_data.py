@@ -33,7 +33,8 @@ ENCODINGS = {  # file -> (encoding, expects BOM bytes, line end)
     "collectief_leren/school_a.txt": ("utf-8-sig", b"\xef\xbb\xbf", "\r\n"),
     "collectief_leren/school_b.srt": ("utf-8", None, "\n"),
     "collectief_leren/school_c.txt": ("utf-16", b"\xff\xfe", "\r\n"),
-    "vragenlijst/vragenlijst_leerkrachten.csv": ("utf-8-sig", b"\xef\xbb\xbf", "\r\n"),
+    # rows end in CRLF; one quoted answer holds a bare LF, as survey exports do
+    "vragenlijst/vragenlijst_leerkrachten.csv": ("utf-8-sig", b"\xef\xbb\xbf", "\r\n+lf"),
 }
 
 problems: list[str] = []

@@ -8,13 +8,15 @@
   is one table row "Spreker | Tijd | Tekst". The table gets a header row
   "Spreker", "Tijd", "Tekst"; rows with an empty speaker hold a note.
 
-Run from anywhere: ``python data/scripts/make_docx.py``. The core properties
-are fixed so that rebuilding only changes the zip timestamps.
+Run from anywhere: ``python data/scripts/make_docx.py``. Core properties and
+zip entry times are fixed, so a rebuild from the same source gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -23,6 +25,19 @@ from docx.shared import Pt
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "afstemming"
 HEADER_ROW = ("Spreker", "Tijd", "Tekst")
+ZIP_TIME = (2017, 4, 3, 9, 0, 0)
+
+
+def save_reproducibly(doc, target: Path) -> None:
+    """Save ``doc`` with every zip entry stamped ZIP_TIME (python-docx uses the clock)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    target.write_bytes(out.getvalue())
 
 
 def fixed_properties(doc, title: str) -> None:
@@ -44,7 +59,7 @@ def build_paragraphs(source: Path, target: Path) -> None:
     for line in lines[2:]:
         para = doc.add_paragraph(line)
         para.paragraph_format.space_after = Pt(6)
-    doc.save(target)
+    save_reproducibly(doc, target)
 
 
 def build_table(source: Path, target: Path) -> None:
@@ -69,7 +84,7 @@ def build_table(source: Path, target: Path) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = value
-    doc.save(target)
+    save_reproducibly(doc, target)
 
 
 def main() -> None:
