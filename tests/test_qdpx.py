@@ -99,7 +99,7 @@ def test_nvivo_export_keeps_docx_only_sources_and_reports_them(interop_dir):
     assert xpath_count(qde, "//q:Code") == 262
     assert xpath_count(qde, "//q:Coding") == 0
     assert xpath_count(qde, "//q:User") == 2
-    with pytest.warns(QualkitWarning, match="has only blank plain text"):
+    with pytest.warns(QualkitWarning, match="has only blank plain text; its content is in internal://"):
         project = read_qdpx(path)
     corpus, coded = project
     assert len(corpus) == 2
@@ -224,7 +224,13 @@ def test_existing_target_is_refused_without_overwrite(tmp_path):
     assert str(err.value) == f"{path}: the file exists already; pass overwrite=True to replace it, or choose another name"
     assert path.read_bytes() == before
     write_qdpx(corpus, sample_coded(corpus), path, codebooks=books(), overwrite=True)
-    assert len(read_qdpx(path).coded) == 4
+    imported = read_qdpx(path)
+    assert len(imported.coded) == 4
+    written = path.read_bytes()
+    # writing an imported project back over its own file needs overwrite=True too
+    with pytest.raises(OutputExistsError):
+        write_qdpx(imported.corpus, imported.coded, path, codebooks=imported.codebooks)
+    assert path.read_bytes() == written
 
 
 def test_writer_rejects_codings_it_cannot_place(tmp_path):
@@ -530,3 +536,26 @@ def test_qualkit_to_qdpx_to_qualkit_keeps_everything(tmp_path, project):
 
 def test_public_api_names():
     assert qk.read_qdpx is read_qdpx and qk.write_qdpx is write_qdpx
+
+
+def test_sources_without_usable_plain_text_are_kept_and_reported(tmp_path):
+    extra = (
+        f'<TextSource guid="{G(30)}" name="alleen docx" richTextPath="internal://{G(30)}.docx"/>'
+        f'<TextSource guid="{G(31)}" name="extern" plainTextPath="absolute://C:/data/x.txt"/>'
+        f'<TextSource guid="{G(32)}" name="notitie"><PlainTextContent>Nog een.</PlainTextContent></TextSource>'
+        f'<PDFSource guid="{G(33)}" name="rapport" path="internal://{G(33)}.pdf"/>'
+    )
+    qde = FOREIGN.replace("SELECTIONS", "").replace("</Sources>", extra + "</Sources>")
+    with pytest.warns(QualkitWarning) as caught:
+        project = read_qdpx(foreign(tmp_path / "mix.qdpx", qde=qde))
+    corpus, _ = project
+    assert list(corpus.documents) == ["interview 1", "notitie", "alleen docx", "extern", "notitie-2"]
+    assert corpus["alleen docx"].text == "" and corpus["extern"].text == ""
+    assert corpus["notitie-2"].text == "Nog een."
+    assert project.notes == [
+        f"source 'alleen docx' ({G(30)}) has no plain text (only internal://{G(30)}.docx), so it is imported empty",
+        f"source 'extern' ({G(31)}): its text is outside the archive (absolute://C:/data/x.txt), so it is imported empty",
+        f"source 'notitie' ({G(32)}): a document 'notitie' exists already, imported as 'notitie-2'",
+        "PDFSource rapport is left out: qualkit imports text sources only",
+    ]
+    assert str(caught[0].message) == f"{tmp_path / 'mix.qdpx'}: " + "; ".join(project.notes)

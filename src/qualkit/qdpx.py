@@ -423,8 +423,9 @@ class _Reader:
         else:
             raw = ""
             self.notes.append(f"{owner} has no plain text (only {el.get('richTextPath') or 'no file'}), so it is imported empty")
-        if raw and not raw.strip():
-            self.notes.append(f"{owner} has only blank plain text (rich text: {el.get('richTextPath') or 'none'})")
+        if not raw.strip() and el.get("richTextPath") and (content is not None or text_path):
+            # NVivo writes a blank .txt beside a .docx: the text is in the rich version only
+            self.notes.append(f"{owner} has only blank plain text; its content is in {el.get('richTextPath')}, which qualkit does not read")
         doc_id = label
         n = 1
         while doc_id in {s.doc.id for s in sources.values()}:
