@@ -5,6 +5,26 @@ observation entries). This module turns a corpus into a frame of one unit, with
 exact character offsets, the speaker and the participant's person, role and
 group, and the document attributes as extra columns.
 
+Derived units are computed inside the *parent* segments of a document: its
+turns, entries and answers; else (an observation form) its notes; else (a
+plain text) the whole text. Header and notes between turns are not speech and
+get no sentences. Every derived segment keeps its parent's speaker and times.
+
+paragraph
+    Blocks of a parent separated by one or more blank lines, trimmed of
+    white space. A transcript turn is usually one paragraph.
+sentence
+    Sentences of each paragraph, by spaCy's rule-based ``sentencizer`` on a
+    blank Dutch pipeline (loaded once, then cached), trimmed of white space.
+    A sentence never crosses a blank line.
+window
+    ``size`` consecutive sentences (default 3) of one parent, from the first
+    sentence's start to the last one's end. Windows do not overlap; the last
+    window of a parent may be shorter.
+
+Within one unit segments never overlap, and ``segment.text ==
+doc.text[segment.start:segment.end]`` always holds.
+
 Examples
 --------
 >>> from qualkit.model import Corpus, Document, Segment
@@ -16,6 +36,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -30,14 +52,121 @@ if TYPE_CHECKING:
 BASE_UNITS = ("header", "turn", "note", "answer", "entry")
 
 
+#: the units derived here from the base layer
+DERIVED_UNITS = ("sentence", "paragraph", "window")
+#: the base units inside which derived units are computed, when a document has them
+PARENT_UNITS = ("turn", "entry", "answer")
+#: the default number of sentences of a window
+WINDOW_SIZE = 3
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
 def document_units(doc: Document, unit: str, **options: Any) -> list[Segment]:
     """Return the segments of one unit of a document, in text order.
 
     Base units come from the loader; derived units are computed here.
+
+    Examples
+    --------
+    >>> from qualkit.model import Document, Segment
+    >>> text = "X: Ja. Dat klopt.\\n\\nEcht waar?"
+    >>> doc = Document.from_text("d", text, kind="transcript",
+    ...     segments=(Segment("d", 3, len(text), "turn", text[3:], speaker="X", time_start=4.0, label_start=0),))
+    >>> [(s.text, s.speaker, s.time_start) for s in document_units(doc, "sentence")]
+    [('Ja.', 'X', 4.0), ('Dat klopt.', 'X', 4.0), ('Echt waar?', 'X', 4.0)]
+    >>> [s.text for s in document_units(doc, "paragraph")]
+    ['Ja. Dat klopt.', 'Echt waar?']
+    >>> [s.text for s in document_units(doc, "window", size=2)]
+    ['Ja. Dat klopt.', 'Echt waar?']
     """
+    size = options.pop("size", None)
+    if options or (size is not None and unit != "window"):
+        names = ", ".join(sorted([*options, *(["size"] if size is not None else [])]))
+        raise ValueError(f"unit {unit!r} takes no option {names}; only unit='window' takes size=")
     if unit in BASE_UNITS:
         return list(doc.units(unit))
-    raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+    if unit == "paragraph":
+        return [p for parent in parent_segments(doc) for p in _paragraphs(doc, parent)]
+    if unit == "sentence":
+        return [s for parent in parent_segments(doc) for s in _sentences(doc, parent)]
+    if unit == "window":
+        size = WINDOW_SIZE if size is None else size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"size= must be a whole number of sentences of at least 1, got {size!r}")
+        return [w for parent in parent_segments(doc) for w in _windows(doc, parent, size)]
+    raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+
+
+def parent_segments(doc: Document) -> list[Segment]:
+    """Return the segments inside which derived units are computed (see the module docstring)."""
+    parents = [s for s in doc.segments if s.unit in PARENT_UNITS]
+    if parents:
+        return parents
+    notes = list(doc.units("note"))
+    if notes:
+        return notes
+    return [Segment(doc.id, 0, len(doc.text), "text", doc.text)]
+
+
+def _child(doc: Document, parent: Segment, unit: str, start: int, end: int) -> Segment | None:
+    """The trimmed segment ``[start, end)`` of ``unit`` with the parent's speaker and times, or None if blank."""
+    piece = doc.text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return Segment(doc.id, start, start + len(stripped), unit, stripped, speaker=parent.speaker,
+                   time_start=parent.time_start, time_end=parent.time_end)
+
+
+def _paragraphs(doc: Document, parent: Segment, unit: str = "paragraph") -> list[Segment]:
+    out = []
+    start = parent.start
+    for m in _BLANK_LINES.finditer(parent.text):
+        seg = _child(doc, parent, unit, start, parent.start + m.start())
+        if seg is not None:
+            out.append(seg)
+        start = parent.start + m.end()
+    seg = _child(doc, parent, unit, start, parent.end)
+    if seg is not None:
+        out.append(seg)
+    return out
+
+
+@lru_cache(maxsize=1)
+def sentence_pipeline() -> Any:
+    """Return the blank Dutch spaCy pipeline with a sentencizer (built once)."""
+    import spacy
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _sentences(doc: Document, parent: Segment) -> list[Segment]:
+    nlp = sentence_pipeline()
+    paragraphs = _paragraphs(doc, parent)
+    longest = max((p.length for p in paragraphs), default=0)
+    if longest >= nlp.max_length:
+        nlp.max_length = longest + 1  # rule-based sentencizer: no parser memory to protect
+    out = []
+    for paragraph, parsed in zip(paragraphs, nlp.pipe([p.text for p in paragraphs], batch_size=256)):
+        for sent in parsed.sents:
+            seg = _child(doc, parent, "sentence", paragraph.start + sent.start_char, paragraph.start + sent.end_char)
+            if seg is not None:
+                out.append(seg)
+    return out
+
+
+def _windows(doc: Document, parent: Segment, size: int) -> list[Segment]:
+    sentences = _sentences(doc, parent)
+    out = []
+    for i in range(0, len(sentences), size):
+        group = sentences[i : i + size]
+        start, end = group[0].start, group[-1].end
+        out.append(Segment(doc.id, start, end, "window", doc.text[start:end], speaker=parent.speaker,
+                           time_start=parent.time_start, time_end=parent.time_end))
+    return out
 
 
 def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame:
@@ -60,12 +189,16 @@ def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame
         raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
     rows: list[dict[str, Any]] = []
     attr_names: list[str] = []
+    people: dict[tuple[str, str | None], Any] = {}  # one participant lookup per (document, speaker)
     for doc in corpus:
         for name in doc.attributes:
             if name not in attr_names:
                 attr_names.append(name)
-        for n, seg in enumerate(document_units(doc, unit, **options)):
-            p = corpus.participant(doc.id, seg.speaker)
+        for n, seg in enumerate(document_units(doc, unit, **dict(options))):
+            key = (doc.id, seg.speaker)
+            if key not in people:
+                people[key] = corpus.participant(doc.id, seg.speaker)
+            p = people[key]
             row = {
                 "doc_id": doc.id,
                 "segment_id": f"{doc.id}:{unit}:{n + 1}",

@@ -19,7 +19,8 @@ Observation forms
     ``rubriek``/``group``, ``item``, ``antwoord``/``answer``,
     ``opmerking``/``note`` and optionally ``datum``/``date`` and ``school``
     (names compared without case). Each session becomes a document of kind
-    "observation" with id ``"{file stem}_{session}"``; its text has one line
+    "observation" whose id is the session id as written (so a documents
+    file can give it attributes); its text has one line
     ``item: note`` per item with a note, each note a segment of unit "note"
     whose ``label_start`` marks the item; the session's rows are
     ``document.data`` and the whole form is ``corpus.tables[file stem]``.
@@ -173,7 +174,7 @@ def load_form(path: Path, stem: str, opts: Options, frame: pd.DataFrame | None =
     docs = []
     for session in dict.fromkeys(sessions.tolist()):
         rows = frame[sessions == session].reset_index(drop=True)
-        docs.append(session_document(f"{stem}_{session}", rows, cols, path, encoding, session, stem))
+        docs.append(session_document(str(session), rows, cols, path, encoding, session, stem))
     return Loaded(documents=docs, tables={stem: frame})
 
 

@@ -1,0 +1,153 @@
+"""Word documents (.docx): transcripts written as paragraphs or as a table.
+
+The body is read in order. Each paragraph is one line of the document text
+(a manual line break inside a paragraph starts a new line); the lines follow
+the same rules as a .txt transcript (:mod:`qualkit.load.lines`): cues,
+continuation lines, notes, header.
+
+A table is a transcript table when its first row names a speaker column and
+a text column (:data:`SPEAKER_HEADERS`, :data:`TEXT_HEADERS`; optionally a
+time column, :data:`TIME_HEADERS`), or, without such a header, when it has
+two columns whose first cells are all short labels. Each row is rendered as
+one line ``Label: text`` (``[time] Label: text`` when the row has a time),
+and starts a turn whatever the speaker rule says, since the table states who
+speaks; a row without a speaker continues the turn before it. Any other table
+is rendered row by row with its cells separated by tabs and read as lines.
+
+Examples
+--------
+>>> import docx as _docx, tempfile, pathlib
+>>> d = _docx.Document()
+>>> _ = d.add_paragraph("Gesprek met directies")
+>>> t = d.add_table(rows=2, cols=2)
+>>> for cell, value in zip(t.rows[0].cells + t.rows[1].cells, ["Spreker", "Tekst", "Directeur 1", "Goed."]):
+...     cell.text = value
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "dir.docx"
+>>> d.save(path)
+>>> doc = load_docx(path, "dir", None, Options()).documents[0]
+>>> doc.text
+'Gesprek met directies\\nDirecteur 1: Goed.'
+>>> [(s.unit, s.speaker, s.text) for s in doc.segments]
+[('header', None, 'Gesprek met directies'), ('turn', 'Directeur 1', 'Goed.')]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import EmptySourceError, LoadError, SourceNotFoundError, where
+from ..model import Document
+from .common import Loaded, Options, transcript_document
+from .cues import TIME, Cue, parse_time
+from .observations import field_note_segments, looks_like_field_notes
+
+#: header names of the speaker column of a transcript table (compared without case)
+SPEAKER_HEADERS = frozenset({"spreker", "speaker", "naam", "name", "deelnemer", "wie", "persoon", "participant"})
+#: header names of the text column
+TEXT_HEADERS = frozenset({"tekst", "text", "transcriptie", "transcript", "uitspraak", "inhoud", "wat"})
+#: header names of the time column
+TIME_HEADERS = frozenset({"tijd", "time", "tijdstip", "timestamp", "tijdcode", "start"})
+_TIME_CELL = re.compile(rf"[\[(]?{TIME}[\])]?")
+
+
+def _cells(row) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.text.strip() for c in row.cells]
+
+
+def _table_columns(rows: list[list[str]]) -> tuple[int, int, int | None, bool] | None:
+    """(speaker column, text column, time column, has header) of a transcript table, or None."""
+    if not rows:
+        return None
+    header = [c.casefold().rstrip(":") for c in rows[0]]
+    speaker = next((i for i, c in enumerate(header) if c in SPEAKER_HEADERS), None)
+    text = next((i for i, c in enumerate(header) if c in TEXT_HEADERS), None)
+    if speaker is not None and text is not None:
+        time = next((i for i, c in enumerate(header) if c in TIME_HEADERS), None)
+        return speaker, text, time, True
+    if all(len(r) == 2 for r in rows) and all(len(r[0]) <= 50 and "\n" not in r[0] for r in rows):
+        return 0, 1, None, False
+    return None
+
+
+def _render(path: Path) -> tuple[list[str], dict[int, Cue | None], bool]:
+    """The document's lines, the cues forced by transcript-table rows, and whether a table was one."""
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(f"{where(path)}: not a readable .docx file ({exc}); open it in Word and save it again "
+                        "as .docx") from None
+    lines: list[str] = []
+    forced: dict[int, Cue | None] = {}
+    any_table = False
+    for block in document.iter_inner_content():
+        if not isinstance(block, Table):
+            lines.extend(block.text.split("\n"))
+            continue
+        rows = [_cells(r) for r in block.rows]
+        columns = _table_columns(rows)
+        if columns is None:
+            lines.extend("\t".join(r).replace("\n", " ") for r in rows)
+            continue
+        any_table = True
+        speaker, text, time, has_header = columns
+        for row in rows[1:] if has_header else rows:
+            _add_row(row, speaker, text, time, lines, forced)
+    return lines, forced, any_table
+
+
+def _add_row(row: list[str], speaker: int, text: int, time: int | None, lines: list[str],
+             forced: dict[int, Cue | None]) -> None:
+    label = row[speaker].rstrip(":").strip() if speaker < len(row) else ""
+    said = row[text].split("\n") if text < len(row) else [""]
+    stamp = row[time] if time is not None and time < len(row) else ""
+    if not label:
+        for part in said:
+            if part.strip():
+                forced[len(lines)] = None
+                lines.append(part)
+        return
+    prefix = f"[{stamp.strip('[]()')}] " if stamp else ""
+    seconds = parse_time(stamp) if stamp and _TIME_CELL.fullmatch(stamp) else None
+    cue_text = f"{prefix}{label}:"
+    first = f"{cue_text} {said[0]}" if said[0] else cue_text
+    forced[len(lines)] = Cue(label, seconds, len(cue_text) + (1 if said[0] else 0))
+    lines.append(first)
+    for part in said[1:]:
+        forced[len(lines)] = None
+        lines.append(part)
+
+
+def load_docx(path: Path, doc_id: str, kind: str | None, opts: Options) -> Loaded:
+    """Load a .docx file as a transcript, field notes or plain text (``kind`` None: decide).
+
+    Raises
+    ------
+    SourceNotFoundError, EmptySourceError, LoadError, NoSpeakersError
+    """
+    if not path.is_file():
+        raise SourceNotFoundError(f"{where(path)}: no such file; check the path")
+    lines, forced, any_table = _render(path)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise EmptySourceError(f"{where(path)}: the document is empty (no text to load); remove it or fill it in")
+    newline = "\n" if "\n" in text else ""
+    if kind is None:
+        kind = "observation" if not any_table and looks_like_field_notes(text) else "transcript"
+    if kind == "text":
+        return Loaded([Document(id=doc_id, text=text, kind="text", source=os.fspath(path), encoding="docx",
+                                newline=newline)])
+    if kind == "observation":
+        parsed = field_note_segments(doc_id, text)
+        if parsed.count("entry") == 0:
+            raise LoadError(f"{where(path)}: field notes need entries that start with a clock time "
+                            f"('10:05 [directie] ...'), found none; load it with kinds={{{path.name!r}: 'text'}}")
+        return Loaded([Document(id=doc_id, text=text, kind="observation", segments=parsed.segments,
+                                source=os.fspath(path), encoding="docx", newline=newline)])
+    return transcript_document(doc_id, text, path, "docx", newline, opts, forced=forced)
+
