@@ -729,3 +729,1062 @@ def excerpts(
     out = Excerpts(rows[columns].reset_index(drop=True))
     out.group_by = by
     return out
+
+
+# ---------------------------------------------------------------------------
+# co-occurrence
+
+#: the measures :func:`cooccurrence` computes
+MEASURES = ("count", "c", "jaccard")
+
+
+def _within(within: str | int) -> tuple[str, int]:
+    """Parse ``within=``: ("segment", 1), ("turns", N), ("overlap", 0) or ("document", 0)."""
+    if isinstance(within, (int, np.integer)) and not isinstance(within, bool):
+        n = int(within)
+    elif within in ("segment", "overlap", "document"):
+        return (str(within), 1 if within == "segment" else 0)
+    elif isinstance(within, str) and re.fullmatch(r"turns:\d+", within):
+        n = int(within.split(":")[1])
+    else:
+        n = 0
+    if n < 1:
+        raise InputError(
+            "cooccurrence: within must be 'segment', 'overlap', 'document', a number of consecutive "
+            f"turns N >= 1 or 'turns:N'; got {within!r}"
+        )
+    return ("segment", 1) if n == 1 else ("turns", n)
+
+
+def _instances(coded: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """One row per distinct thing a code is counted on: segment, span or document."""
+    work = coded.copy()
+    if kind == "overlap":
+        _require_columns(work, ["doc_id", "start", "end"], "cooccurrence")
+        return work[["code", "doc_id", "start", "end"]].drop_duplicates().reset_index(drop=True)
+    if kind == "document":
+        return work[["code", "doc_id"]].drop_duplicates().reset_index(drop=True)
+    work["_seg"] = _segment_keys(work).to_numpy()
+    keep = ["code", "doc_id", "_seg"] + (["position"] if kind == "turns" else [])
+    if kind == "turns":
+        _require_columns(work, ["position"], "cooccurrence")
+        if work["position"].isna().any():
+            raise InputError(
+                "cooccurrence: within a number of turns needs the position of every coded segment; "
+                f"{int(work['position'].isna().sum())} row(s) have none (codings outside any turn); "
+                "use within='segment' or within='overlap' for them"
+            )
+    return work[keep].drop_duplicates(["code", "_seg"]).reset_index(drop=True)
+
+
+def _pairs(inst: pd.DataFrame, kind: str, n: int) -> pd.DataFrame:
+    """Related pairs of instances of different codes: columns code_a, code_b."""
+    if inst.empty:
+        return pd.DataFrame({"code_a": pd.Series(dtype=object), "code_b": pd.Series(dtype=object)})
+    if kind == "segment":
+        m = inst.merge(inst, on="_seg", suffixes=("_a", "_b"))
+    elif kind == "document":
+        m = inst.merge(inst, on="doc_id", suffixes=("_a", "_b"))
+    elif kind == "turns":
+        # shift each instance to every position within reach, so a pair is found exactly once
+        a = inst.loc[inst.index.repeat(2 * n - 1)].copy()
+        a["position"] = a["position"].astype("int64") + np.tile(np.arange(-(n - 1), n), len(inst))
+        b = inst.copy()
+        b["position"] = b["position"].astype("int64")
+        m = a.merge(b, on=["doc_id", "position"], suffixes=("_a", "_b"))
+    else:
+        m = inst.merge(inst, on="doc_id", suffixes=("_a", "_b"))
+        m = m[(m["start_a"] < m["end_b"]) & (m["start_b"] < m["end_a"])]
+    return m.loc[m["code_a"] != m["code_b"], ["code_a", "code_b"]]
+
+
+def cooccurrence(
+    coded: pd.DataFrame,
+    within: str | int = "segment",
+    measure: str = "count",
+    level: int | None = None,
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+) -> pd.DataFrame:
+    """Return the symmetric code x code co-occurrence table.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded frame.
+    within : "segment", "overlap", "document", int or "turns:N"
+        When two codings co-occur: in the same segment; when their spans
+        overlap (manual codings of parts of turns); in the same document; or
+        at most ``N - 1`` turns apart (``within=3`` or ``"turns:3"``: in three
+        consecutive turns; ``within=1`` is the same segment).
+    measure : {"count", "c", "jaccard"}
+        ``count``: the number of co-occurrences n12. ``c``: the c-coefficient of
+        ATLAS.ti, ``n12 / (n1 + n2 - n12)``; ``jaccard`` is the same quantity
+        (the Jaccard index of the two sets of segments) and accepted as a name.
+    level, codebooks
+        Roll codes up first, and order them as the codebook.
+
+    Returns
+    -------
+    DataFrame
+        Codes in rows and columns (both axes named ``code``). With ``count``
+        the diagonal is the code's own count n1 (segments, spans or documents)
+        and the cells are integers; with ``c`` the diagonal is 1.
+
+    Notes
+    -----
+    A segment (span, document) is counted once per code however many coders
+    coded it. With ``within="segment"`` n12 is the number of segments that
+    carry both codes. With turns or overlaps n12 counts *pairs*: a coding that
+    lies near two codings of another code pairs with both, so n12 can exceed
+    ``min(n1, n2)`` and the c-coefficient can exceed 1 (ATLAS.ti shows such
+    cells as a warning); where ``n1 + n2 - n12 <= 0`` it is NaN.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"doc_id": ["a"] * 3, "segment_id": ["a:1", "a:1", "a:2"],
+    ...     "code": ["x:tijd", "x:geld", "x:tijd"], "code_name": ["Tijd", "Geld", "Tijd"]})
+    >>> cooccurrence(coded).to_dict("index")
+    {'x:geld': {'x:geld': 1, 'x:tijd': 1}, 'x:tijd': {'x:geld': 1, 'x:tijd': 2}}
+    """
+    kind, n = _within(within)
+    if measure not in MEASURES:
+        raise InputError(f"cooccurrence: measure must be one of {', '.join(MEASURES)}; got {measure!r}")
+    _require_columns(coded, ["code", "doc_id"], "cooccurrence")
+    if level is not None:
+        coded = roll_up(coded, level, codebooks)
+    inst = _instances(coded, kind)
+    codes = _code_order(inst["code"], codebooks)
+    own = inst.groupby("code").size().reindex(codes, fill_value=0).astype("int64")
+    pairs = _pairs(inst, kind, n)
+    table = pd.crosstab(pairs["code_a"], pairs["code_b"]).reindex(index=codes, columns=codes, fill_value=0)
+    table = table.astype("int64")
+    for q in codes:
+        table.loc[q, q] = own[q]
+    table.index.name = "code"
+    table.columns.name = "code"
+    if measure == "count":
+        return table
+    n1 = own.to_numpy(dtype=float)
+    denom = n1[:, None] + n1[None, :] - table.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(denom > 0, table.to_numpy(dtype=float) / np.where(denom > 0, denom, 1), np.nan)
+    return pd.DataFrame(values, index=table.index, columns=table.columns)
+
+
+# ---------------------------------------------------------------------------
+# keyword in context
+
+#: columns of :func:`kwic`
+KWIC_COLUMNS: list[str] = ["doc_id", "start", "end", "speaker", "role", "left", "match", "right"]
+
+
+def _context(text: str, a: int, s: int, e: int, b: int, window: int, unit: str) -> tuple[str, str]:
+    """The left and right context of ``text[s:e]`` inside ``text[a:b]``."""
+    if unit == "chars":
+        left, right = text[max(a, s - window) : s], text[e : min(b, e + window)]
+    else:
+        before = [m.start() for m in re.finditer(r"\S+", text[a:s])]
+        after = [m.end() for m in re.finditer(r"\S+", text[e:b])]
+        left = text[a + before[-min(window, len(before))] : s] if window and before else ""
+        right = text[e : e + after[min(window, len(after)) - 1]] if window and after else ""
+    return re.sub(r"\s+", " ", left), re.sub(r"\s+", " ", right)
+
+
+def kwic(
+    corpus: Corpus,
+    term: str,
+    window: int = 8,
+    unit: str = "words",
+    compounds: bool = False,
+) -> pd.DataFrame:
+    """Return every occurrence of a term with its context (keyword in context).
+
+    The term is matched as a keyword rule matches it (Dutch lemma and stem,
+    case and diacritics ignored, ``*`` wildcard, phrases; see
+    :func:`qualkit.nlp.find_term`). Only the text of the documents' segments
+    is searched, so a speaker label ("Leerkracht 5:") is never a hit; a
+    document without segments is searched whole. The context stays inside the
+    segment of the hit.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    term : str
+        A word or phrase.
+    window : int
+        How much context on each side.
+    unit : {"words", "chars"}
+        The unit of ``window``.
+    compounds : bool
+        Also find the term inside compounds ("visie" in "schoolvisie").
+
+    Returns
+    -------
+    DataFrame
+        :data:`KWIC_COLUMNS`; ``match`` is exactly ``document.text[start:end]``;
+        ``left``/``right`` have their whitespace runs made single spaces.
+
+    Examples
+    --------
+    >>> from qualkit.model import Corpus, Document
+    >>> c = Corpus([Document.from_text("d", "Twee gesprekken met de zorgcoördinator.")])
+    >>> kwic(c, "gesprek", window=2)[["left", "match", "right"]].values.tolist()
+    [['Twee ', 'gesprekken', ' met de']]
+    """
+    from .nlp import find_term
+
+    if unit not in ("words", "chars"):
+        raise InputError(f"kwic: unit must be 'words' or 'chars'; got {unit!r}")
+    if not isinstance(window, (int, np.integer)) or window < 0:
+        raise InputError(f"kwic: window must be a whole number of 0 or more; got {window!r}")
+    rows: list[dict[str, Any]] = []
+    for doc in corpus:
+        spans = [(s.start, s.end, s.speaker) for s in doc.segments] or [(0, len(doc.text), None)]
+        for a, b, speaker in sorted(spans, key=lambda x: x[0]):
+            for s, e in find_term(doc.text[a:b], term, compounds=compounds):
+                s, e = a + s, a + e
+                left, right = _context(doc.text, a, s, e, b, int(window), unit)
+                p = corpus.participant(doc.id, speaker)
+                rows.append(
+                    {"doc_id": doc.id, "start": s, "end": e, "speaker": speaker, "role": p.role if p else None,
+                     "left": left, "match": doc.text[s:e], "right": right}
+                )
+    out = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return out.astype({"start": "int64", "end": "int64"})
+
+
+# ---------------------------------------------------------------------------
+# participation and timeline
+
+#: columns of :func:`participation` per speaker
+PARTICIPATION_COLUMNS: list[str] = [
+    "doc_id", "speaker", "person", "role", "group", "turns", "words", "turn_share", "word_share",
+]
+#: columns of :func:`participation` per role
+ROLE_PARTICIPATION_COLUMNS: list[str] = ["doc_id", "role", "speakers", "turns", "words", "turn_share", "word_share"]
+
+
+def participation(corpus: Corpus, by: str = "speaker") -> pd.DataFrame:
+    """Return turns and words per speaker (or role) per document, with shares.
+
+    Shows who dominates a focus group: ``turn_share`` and ``word_share`` are
+    the speaker's part of the document's turns and words. Words are counted as
+    the coding pass counts them (:func:`qualkit.nlp.words`).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    by : {"speaker", "role"}
+        One row per speaker, or per role (``speakers`` = how many speakers
+        have that role in the document).
+
+    Returns
+    -------
+    DataFrame
+        :data:`PARTICIPATION_COLUMNS` or :data:`ROLE_PARTICIPATION_COLUMNS`,
+        by document, most words first.
+
+    Examples
+    --------
+    >>> from qualkit.model import Corpus, Document, Segment
+    >>> d = Document.from_text("d", "X: Ja dat klopt.\\nY: Nee.", kind="transcript", segments=(
+    ...     Segment("d", 3, 16, "turn", "Ja dat klopt.", speaker="X"),
+    ...     Segment("d", 20, 24, "turn", "Nee.", speaker="Y")))
+    >>> participation(Corpus([d]))[["speaker", "turns", "words", "word_share"]].values.tolist()
+    [['X', 1, 3, 0.75], ['Y', 1, 1, 0.25]]
+    """
+    from .nlp import words
+
+    if by not in ("speaker", "role"):
+        raise InputError(f"participation: by must be 'speaker' or 'role'; got {by!r}")
+    turns = corpus.segments("turn")
+    columns = PARTICIPATION_COLUMNS if by == "speaker" else ROLE_PARTICIPATION_COLUMNS
+    if turns.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    turns["words"] = [len(words(t)) for t in turns["text"]]
+    keys = ["doc_id", "speaker", "person", "role", "group"] if by == "speaker" else ["doc_id", "role"]
+    agg = {"turns": ("segment_id", "size"), "words": ("words", "sum")}
+    if by == "role":
+        agg["speakers"] = ("speaker", "nunique")
+    got = turns.groupby(keys, dropna=False, sort=False).agg(**agg).reset_index()
+    per_doc = got.groupby("doc_id")[["turns", "words"]].transform("sum")
+    got["turn_share"] = got["turns"] / per_doc["turns"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got["word_share"] = np.where(per_doc["words"] > 0, got["words"] / per_doc["words"].where(per_doc["words"] > 0, 1), np.nan)
+    got = got.sort_values(["doc_id", "words", "turns"], ascending=[True, False, False], kind="stable")
+    return got[columns].reset_index(drop=True)
+
+
+#: columns of :func:`timeline`
+TIMELINE_COLUMNS: list[str] = [
+    "doc_id", "code", "code_name", "segment_id", "position", "relative", "time_start", "time_end", "speaker", "role",
+]
+
+
+def timeline(coded: pd.DataFrame, corpus: Corpus | None = None) -> pd.DataFrame:
+    """Return where each code falls in the course of its session.
+
+    One row per code and segment (coders merged). ``position`` is the turn's
+    order in the document (0 = first); ``relative`` is ``position / number of
+    turns`` (0 = the start, near 1 = the end), so sessions of different length
+    can be compared; the number of turns comes from the corpus when given,
+    else from the highest coded position. ``time_start``/``time_end`` are the
+    seconds of a recording (from the corpus), NaN where unknown.
+
+    Parameters
+    ----------
+    coded : DataFrame
+    corpus : Corpus, optional
+        Gives the number of turns per document and the times.
+
+    Returns
+    -------
+    DataFrame
+        :data:`TIMELINE_COLUMNS`, by document and position.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"doc_id": ["a", "a"], "segment_id": ["a:turn:1", "a:turn:4"],
+    ...     "position": [0, 3], "code": ["x:tijd"] * 2, "code_name": ["Tijd"] * 2})
+    >>> timeline(coded)["relative"].tolist()
+    [0.0, 0.75]
+    """
+    _require_columns(coded, ["doc_id", "code", "code_name", "position"], "timeline")
+    work = coded.copy()
+    for c in ("segment_id", "speaker", "role"):
+        if c not in work.columns:
+            work[c] = np.nan
+    work["_seg"] = _segment_keys(work).to_numpy()
+    work = work.drop_duplicates(["code", "_seg"])
+    times = pd.DataFrame(columns=["segment_id", "time_start", "time_end"])
+    if corpus is not None and not work.empty:
+        units = _segments_of(corpus, work, "timeline")
+        n_units = units.groupby("doc_id").size()
+        times = units[["segment_id", "time_start", "time_end"]]
+    else:
+        n_units = work.groupby("doc_id")["position"].max() + 1
+    work = work.merge(times, on="segment_id", how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        work["relative"] = work["position"].astype(float) / work["doc_id"].map(n_units).astype(float)
+    work = work.sort_values(["doc_id", "position", "code"], kind="stable")
+    out = work[TIMELINE_COLUMNS].reset_index(drop=True)
+    return out.astype({"time_start": float, "time_end": float, "relative": float})
+
+
+# ---------------------------------------------------------------------------
+# checks of reported summaries
+
+#: columns of every check frame
+CHECK_COLUMNS: list[str] = ["check", "subject", "reported", "expected", "ok", "reason"]
+
+
+def _checks(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    return out.astype({"ok": bool}) if not out.empty else out
+
+
+def _fmt(x: float, decimals: int = 2) -> str:
+    return f"{x:.{decimals}f}".replace(".", ",") if not float(x).is_integer() or decimals else f"{int(x)}"
+
+
+def check_mean(
+    mean: float,
+    n: int,
+    scale: tuple[float, float] = (1, 6),
+    decimals: int = 2,
+    items: int = 1,
+    subject: str = "",
+) -> pd.DataFrame:
+    """Check that a reported mean of whole-number answers is possible at all.
+
+    Two checks: the mean lies within the scale, and the GRIM test: the sum of
+    ``n`` whole answers is a whole number, so the mean is a multiple of
+    ``1 / (n * items)``; a reported mean that no such fraction rounds to (at
+    ``decimals`` places, half up or half to even) cannot come from ``n``
+    answers.
+
+    Parameters
+    ----------
+    mean : float
+        The reported mean.
+    n : int
+        The reported number of respondents.
+    scale : (low, high)
+        The lowest and highest possible answer.
+    decimals : int
+        The decimals the mean was reported with.
+    items : int
+        For a mean over several items per respondent.
+    subject : str
+        What the mean is of (an item text), repeated in the frame.
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHECK_COLUMNS`, one row per check ("scale", "grim"); ``ok`` is
+        False for a flag, and ``reason`` says why.
+
+    Examples
+    --------
+    >>> check_mean(3.48, 25)[["check", "ok"]].values.tolist()
+    [['scale', True], ['grim', True]]
+    >>> print(check_mean(3.47, 25).loc[1, "reason"])
+    25 whole answers give a mean that is a multiple of 1/25; 3,47 is not (nearest possible: 3,44 or 3,48)
+    """
+    if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+        raise InputError(f"check_mean{' of ' + subject if subject else ''}: n must be a whole number of 1 or more; got {n!r}")
+    lo, hi = scale
+    rows = [{"check": "scale", "subject": subject, "reported": float(mean), "expected": np.nan, "ok": lo <= mean <= hi,
+             "reason": "" if lo <= mean <= hi else
+             f"the mean {_fmt(mean, decimals)} lies outside the scale {_fmt(lo, 0)}–{_fmt(hi, 0)}"}]
+    g = int(n) * int(items)
+    tol = 0.5 * 10.0 ** -decimals + 1e-9
+    base = math.floor(mean * g)
+    candidates = [s / g for s in range(base - 1, base + 3)]
+    ok = any(abs(c - mean) <= tol for c in candidates)
+    below = max((c for c in candidates if c < mean), default=candidates[0])
+    above = min((c for c in candidates if c > mean), default=candidates[-1])
+    unit = f"1/{g}" if items == 1 else f"1/({n}×{items})"
+    nearest = f"{_fmt(round(below, decimals), decimals)} or {_fmt(round(above, decimals), decimals)}"
+    rows.append({"check": "grim", "subject": subject, "reported": float(mean),
+                 "expected": min(candidates, key=lambda c: abs(c - mean)), "ok": ok,
+                 "reason": "" if ok else
+                 f"{n} whole answers give a mean that is a multiple of {unit}; {_fmt(mean, decimals)} is not "
+                 f"(nearest possible: {nearest})"})
+    return _checks(rows)
+
+
+def check_means(
+    frame: pd.DataFrame,
+    mean: str = "mean",
+    n: str = "n",
+    subject: str = "item",
+    scale: tuple[float, float] = (1, 6),
+    decimals: int = 2,
+) -> pd.DataFrame:
+    """Run :func:`check_mean` on every row of a reported table (item, mean, n).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"item": ["a", "b"], "mean": [3.48, 6.2], "n": [25, 25]})
+    >>> check_means(table).query("not ok")[["subject", "check"]].values.tolist()
+    [['b', 'scale']]
+    """
+    _require_columns(frame, [mean, n, subject], "check_means")
+    parts = [check_mean(m, k, scale, decimals, subject=str(s)) for m, k, s in zip(frame[mean], frame[n], frame[subject])]
+    return pd.concat(parts, ignore_index=True) if parts else _checks([])
+
+
+def check_tally(parts: Mapping[Any, float] | Sequence[float], total: float, subject: str = "") -> pd.DataFrame:
+    """Check that counts add up to their reported total and none is negative.
+
+    Examples
+    --------
+    >>> check_tally({"past": 856, "past deels": 245, "past niet": 71, "knab": 28}, 1200)["ok"].tolist()
+    [True]
+    >>> print(check_tally([10, 5], 16, "S").loc[0, "reason"])
+    the parts add up to 15, the reported total is 16 (1 fewer)
+    """
+    values = list(parts.values()) if isinstance(parts, Mapping) else list(parts)
+    labels = list(parts.keys()) if isinstance(parts, Mapping) else list(range(len(values)))
+    got = float(sum(values))
+    diff = got - float(total)
+    rows = [{"check": "tally", "subject": subject, "reported": float(total), "expected": got, "ok": diff == 0,
+             "reason": "" if diff == 0 else
+             f"the parts add up to {got:g}, the reported total is {float(total):g} "
+             f"({abs(diff):g} {'more' if diff > 0 else 'fewer'})"}]
+    for label, v in zip(labels, values):
+        if v < 0:
+            rows.append({"check": "negative", "subject": f"{subject} {label}".strip(), "reported": float(v),
+                         "expected": np.nan, "ok": False, "reason": f"the count of {label!s} is negative ({v:g})"})
+    return _checks(rows)
+
+
+def _warn_flags(checks: pd.DataFrame, what: str) -> None:
+    flags = checks[~checks["ok"]] if not checks.empty else checks
+    if len(flags):
+        lines = "; ".join(f"{s + ': ' if s else ''}{r}" for s, r in zip(flags["subject"], flags["reason"]))
+        warnings.warn(f"{what}: {len(flags)} check(s) failed: {lines}", QualkitWarning, stacklevel=3)
+
+
+# ---------------------------------------------------------------------------
+# tallies
+
+#: columns of :func:`tally` (the ``by`` column comes first when given)
+TALLY_COLUMNS: list[str] = ["label", "count", "text"]
+#: the label of rows with no value in :func:`tally`
+EMPTY_LABEL = "(leeg)"
+
+
+def tally(
+    frame: pd.DataFrame,
+    column: str = "code_name",
+    by: str | None = None,
+    count: str | None = None,
+    total: float | Mapping[Any, float] | None = None,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Return category counts formatted as a report lists them: "label (11x)".
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A coded frame or any frame with a category column (SWOT codings of
+        29 teacher conversations, strengths named per conversation ...).
+    column : str
+        The category column.
+    by : str, optional
+        Count per group (the SWOT quadrant, the school).
+    count : str, optional
+        Count the distinct values of this column (e.g. ``"doc_id"``: in how
+        many conversations); default: rows, or distinct segments for a coded
+        frame (two coders of one segment count once).
+    total : number or dict, optional
+        A reported total (per group: ``{group: total}``); checked with
+        :func:`check_tally`, flags are warned and kept in ``result.attrs["checks"]``.
+    min_count : int
+        Leave out categories named fewer times (a report that lists what "at
+        least a quarter of the conversations" named); the checks still use all.
+
+    Returns
+    -------
+    DataFrame
+        ``[by] +`` :data:`TALLY_COLUMNS`; per group most frequent first, ties by
+        label. Rows with no value count as :data:`EMPTY_LABEL`.
+
+    Examples
+    --------
+    >>> swot = pd.DataFrame({"quadrant": ["S", "S", "S", "W"],
+    ...     "label": ["Hulp in de klas", "Hulp in de klas", "Overleg", "Tijd"]})
+    >>> tally(swot, column="label", by="quadrant")["text"].tolist()
+    ['Hulp in de klas (2x)', 'Overleg (1x)', 'Tijd (1x)']
+    """
+    _require_columns(frame, [column] + ([by] if by else []) + ([count] if count else []), "tally")
+    work = frame.copy()
+    work["_label"] = work[column].astype(object).where(work[column].notna(), EMPTY_LABEL)
+    keys = ([by] if by else []) + ["_label"]
+    if count is None and {"code", "segment_id"} <= set(work.columns):
+        work["_unit"] = _segment_keys(work).to_numpy()
+        count = "_unit"
+    if count is None:
+        got = work.groupby(keys, dropna=False, sort=False).size().reset_index(name="count")
+    else:
+        got = work.groupby(keys, dropna=False, sort=False)[count].nunique().reset_index(name="count")
+    got = got.rename(columns={"_label": "label"})
+    got["count"] = got["count"].astype("int64")
+    checks = _tally_checks(got, by, total)
+    got = got[got["count"] >= min_count]
+    got["text"] = [f"{lab} ({k}x)" for lab, k in zip(got["label"], got["count"])]
+    sort = ([by] if by else []) + ["count", "label"]
+    asc = ([True] if by else []) + [False, True]
+    got = got.sort_values(sort, ascending=asc, kind="stable").reset_index(drop=True)
+    out = got[([by] if by else []) + TALLY_COLUMNS]
+    if out.empty:
+        out = pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else object) for c in out.columns})
+    out.attrs["checks"] = checks
+    _warn_flags(checks, "tally")
+    return out
+
+
+def _tally_checks(got: pd.DataFrame, by: str | None, total: float | Mapping[Any, float] | None) -> pd.DataFrame:
+    if total is None:
+        return _checks([])
+    if isinstance(total, Mapping):
+        if by is None:
+            raise InputError("tally: a total per group needs by=; pass one number as total= without groups")
+        parts = [check_tally(got.loc[got[by] == g, "count"].tolist(), t, subject=str(g)) for g, t in total.items()]
+        return pd.concat(parts, ignore_index=True)
+    return check_tally(got["count"].tolist(), total)
+
+
+# ---------------------------------------------------------------------------
+# Likert scales
+
+#: per-item columns of :func:`likert` (``by`` first when given; band columns follow)
+LIKERT_COLUMNS: list[str] = ["item", "n", "na", "missing", "mean", "sd", "rank"]
+#: columns of ``LikertSummary.counts`` (``by`` first when given)
+LIKERT_COUNT_COLUMNS: list[str] = ["item", "value", "label", "count", "share"]
+
+
+@dataclass(frozen=True)
+class LikertSummary:
+    """What :func:`likert` returns.
+
+    Attributes
+    ----------
+    items : DataFrame
+        Per item (and group): valid ``n``, ``na`` (n.v.t. answers), ``missing``
+        (blank), ``mean``, ``sd`` (n - 1), ``rank`` (1 = highest mean in its
+        group), then the share of valid answers in each band.
+    counts : DataFrame
+        :data:`LIKERT_COUNT_COLUMNS`: every scale value per item, with its label
+        and its share of the valid answers.
+    top, bottom : DataFrame
+        The ``top`` items with the highest and lowest means (per group),
+        as a report's "top-5 strengths and bottom-5 obstacles".
+    checks : DataFrame
+        :data:`CHECK_COLUMNS` for the reported means given.
+    """
+
+    items: pd.DataFrame
+    counts: pd.DataFrame
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+    checks: pd.DataFrame = field(default_factory=lambda: _checks([]))
+
+
+def _likert_values(
+    frame: pd.DataFrame, item: str, points: list[int], labels: list[str] | None, na_values: Sequence[str]
+) -> tuple[pd.Series, pd.Series]:
+    """The numeric answers of one item (NaN for missing) and a mask of n.v.t. answers."""
+    na_set = {str(v).strip().lower() for v in na_values}
+    by_label = {str(lab).strip().lower(): p for lab, p in zip(labels or [], points)}
+    values, na = [], []
+    for row, raw in zip(frame.index, frame[item]):
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)) or (isinstance(raw, str) and not raw.strip()):
+            values.append(np.nan)
+            na.append(False)
+            continue
+        key = str(raw).strip().lower()
+        if key in na_set:
+            values.append(np.nan)
+            na.append(True)
+            continue
+        if key in by_label:
+            values.append(float(by_label[key]))
+            na.append(False)
+            continue
+        try:
+            v = float(key.replace(",", "."))
+        except ValueError:
+            v = math.nan
+        if not (v in points):
+            raise InputError(
+                f"likert: item {item!r}, row {row}: answer {raw!r} is not on the scale "
+                f"({', '.join(map(str, points))}{'; labels ' + ', '.join(labels) if labels else ''}); "
+                "add it to na_values= if it means 'not applicable', or fix scale=/labels="
+            )
+        values.append(v)
+        na.append(False)
+    return pd.Series(values, index=frame.index, dtype=float), pd.Series(na, index=frame.index, dtype=bool)
+
+
+def likert(
+    frame: pd.DataFrame,
+    items: Sequence[str],
+    scale: tuple[int, int] = (1, 6),
+    labels: Sequence[str] | None = None,
+    na_values: Sequence[str] = ("n.v.t.", "nvt"),
+    bands: Mapping[str, tuple[int, int]] | None = None,
+    by: str | None = None,
+    top: int = 5,
+    reported: Mapping[str, float] | None = None,
+    decimals: int = 2,
+) -> LikertSummary:
+    """Summarise Likert items: counts per value, n, n.v.t., mean, sd, bands, top and bottom.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per respondent, one column per item; answers as numbers,
+        numeric strings or labels.
+    items : list of str
+        The item columns.
+    scale : (low, high)
+        The whole-number scale (1-6, 1-4, 1-5).
+    labels : list of str, optional
+        A label per scale point, low to high ("nooit", ..., "altijd"); answers
+        may be given as these labels.
+    na_values : strings
+        Answers that mean "not applicable": counted in ``na``, not in ``n``.
+    bands : dict, optional
+        ``{"negatief": (1, 3), "positief": (4, 6)}``: the share of valid
+        answers in each inclusive range, as extra columns.
+    by : str, optional
+        Summarise per group.
+    top : int
+        How many items in ``top`` and ``bottom``.
+    reported : dict, optional
+        Means a report gives per item: each is checked with :func:`check_mean`
+        (using the valid n from the data) and against the data's own mean;
+        flags are warned and kept in ``checks``.
+    decimals : int
+        The decimals the reported means have.
+
+    Returns
+    -------
+    LikertSummary
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"overleg": [6, 5, "n.v.t.", 4], "tijd": [2, 3, 1, None]})
+    >>> s = likert(answers, ["overleg", "tijd"], bands={"positief": (4, 6)}, top=1)
+    >>> s.items[["item", "n", "na", "missing", "mean", "positief"]].values.tolist()
+    [['overleg', 3, 1, 0, 5.0, 1.0], ['tijd', 3, 0, 1, 2.0, 0.0]]
+    >>> s.top["item"].tolist(), s.bottom["item"].tolist()
+    (['overleg'], ['tijd'])
+    """
+    _require_columns(frame, list(items) + ([by] if by else []), "likert")
+    lo, hi = scale
+    points = list(range(int(lo), int(hi) + 1))
+    if labels is not None and len(labels) != len(points):
+        raise InputError(
+            f"likert: {len(labels)} labels for a scale of {len(points)} points ({lo}–{hi}); give one label per point"
+        )
+    labels = list(labels) if labels is not None else None
+    bands = dict(bands or {})
+    values = {}
+    nas = {}
+    for item in items:
+        values[item], nas[item] = _likert_values(frame, item, points, labels, na_values)
+    groups = [(None, frame.index)] if by is None else [
+        (g, idx) for g, idx in frame.groupby(by, dropna=False, sort=True).groups.items()
+    ]
+    item_rows, count_rows = [], []
+    for g, idx in groups:
+        for item in items:
+            v, na = values[item].loc[idx], nas[item].loc[idx]
+            valid = v.dropna()
+            row = {"item": item, "n": int(valid.size), "na": int(na.sum()), "missing": int(v.isna().sum() - na.sum()),
+                   "mean": float(valid.mean()) if valid.size else np.nan,
+                   "sd": float(valid.std(ddof=1)) if valid.size > 1 else np.nan}
+            for name, (a, b) in bands.items():
+                row[name] = float(valid.between(a, b).mean()) if valid.size else np.nan
+            if by:
+                row = {by: g, **row}
+            item_rows.append(row)
+            for i, p in enumerate(points):
+                k = int((valid == p).sum())
+                count_rows.append({**({by: g} if by else {}), "item": item, "value": p,
+                                   "label": labels[i] if labels else str(p), "count": k,
+                                   "share": k / valid.size if valid.size else np.nan})
+    prefix = [by] if by else []
+    stats = pd.DataFrame(item_rows, columns=prefix + LIKERT_COLUMNS[:-1] + list(bands))
+    rank_keys = stats.groupby(by, dropna=False)["mean"] if by else stats["mean"]
+    stats.insert(len(prefix) + 6, "rank", rank_keys.rank(ascending=False, method="min").astype("Int64"))
+    counts = pd.DataFrame(count_rows, columns=prefix + LIKERT_COUNT_COLUMNS)
+    ranked = stats.dropna(subset=["mean"])
+    if by:
+        best = ranked.sort_values([by, "mean"], ascending=[True, False], kind="stable").groupby(by, dropna=False).head(top)
+        worst = ranked.sort_values([by, "mean"], ascending=[True, True], kind="stable").groupby(by, dropna=False).head(top)
+    else:
+        best = ranked.sort_values("mean", ascending=False, kind="stable").head(top)
+        worst = ranked.sort_values("mean", ascending=True, kind="stable").head(top)
+    checks = _likert_checks(stats, reported, scale, decimals) if reported and by is None else _checks([])
+    if reported and by is not None:
+        raise InputError("likert: reported means are checked for the whole sample; call likert() without by= for them")
+    _warn_flags(checks, "likert")
+    return LikertSummary(stats, counts, best.reset_index(drop=True), worst.reset_index(drop=True), checks)
+
+
+def _likert_checks(stats: pd.DataFrame, reported: Mapping[str, float], scale: tuple[int, int], decimals: int) -> pd.DataFrame:
+    own = stats.set_index("item")
+    parts = []
+    for item, mean in reported.items():
+        if item not in own.index:
+            raise InputError(f"likert: reported mean for {item!r}, which is not among the items")
+        n, computed = int(own.loc[item, "n"]), float(own.loc[item, "mean"])
+        if n:
+            parts.append(check_mean(mean, n, scale, decimals, subject=item))
+        same = n > 0 and abs(round(computed, decimals) - mean) <= 0.5 * 10.0 ** -decimals + 1e-9
+        parts.append(_checks([{"check": "data", "subject": item, "reported": float(mean), "expected": computed,
+                               "ok": same, "reason": "" if same else
+                               f"the data give a mean of {_fmt(computed, decimals)} over n = {n}, "
+                               f"not the reported {_fmt(mean, decimals)}"}]))
+    return pd.concat(parts, ignore_index=True) if parts else _checks([])
+
+
+# ---------------------------------------------------------------------------
+# ordinal ratings
+
+#: columns of ``RatingsSummary.per_code`` (``per_theme`` has ``theme``, ``overall`` neither)
+RATING_COLUMNS: list[str] = ["code", "value", "count", "share", "valid_share"]
+
+
+@dataclass(frozen=True)
+class RatingsSummary:
+    """What :func:`ratings` returns.
+
+    Attributes
+    ----------
+    per_code, per_theme, overall : DataFrame
+        Long frames with every category (ordered values, then the missing
+        values) and its ``count``, ``share`` of all ratings and
+        ``valid_share`` of the non-missing ratings (NaN for missing values).
+        ``per_theme`` is empty when no theme is known.
+    checks : DataFrame
+        :data:`CHECK_COLUMNS`: whether every unit rated every code, and the
+        reported totals given.
+    """
+
+    per_code: pd.DataFrame
+    per_theme: pd.DataFrame
+    overall: pd.DataFrame
+    checks: pd.DataFrame
+
+
+def _rating_table(work: pd.DataFrame, key: str | None, categories: list[str], valid: list[str]) -> pd.DataFrame:
+    keys = [key] if key else []
+    if key:
+        groups = list(dict.fromkeys(work[key]))
+        full = pd.MultiIndex.from_product([groups, categories], names=[key, "value"])
+        got = work.groupby([key, "_value"], sort=False).size().rename_axis([key, "value"]).reindex(full, fill_value=0)
+    else:
+        got = work.groupby("_value").size().rename_axis("value").reindex(categories, fill_value=0)
+    out = got.rename("count").reset_index()
+    out["count"] = out["count"].astype("int64")
+    tot = out.groupby(key)["count"].transform("sum") if key else out["count"].sum()
+    vtot = (out["count"].where(out["value"].isin(valid), 0).groupby(out[key]).transform("sum") if key
+            else out.loc[out["value"].isin(valid), "count"].sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = out["count"] / tot
+        out["valid_share"] = (out["count"] / vtot).where(out["value"].isin(valid))
+    return out[keys + ["value", "count", "share", "valid_share"]]
+
+
+def ratings(
+    frame: pd.DataFrame,
+    unit: str,
+    code: str,
+    value: str,
+    order: Sequence[str] = ("past", "past deels", "past niet"),
+    missing: Sequence[str] = ("knab", "nvt"),
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+    theme: str | None = None,
+    total: int | None = None,
+    reported: Mapping[str, int] | None = None,
+) -> RatingsSummary:
+    """Summarise ordinal ratings per unit and code (24 networks x 50 building blocks).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per rating: the unit rated (a network), the code (a building
+        block), and the rating.
+    unit, code, value : str
+        The columns.
+    order : strings
+        The ordered ratings, best first.
+    missing : strings
+        The two kinds of missing value ("knab": kwam niet aan bod, "nvt").
+        Ratings are matched without regard to case or surrounding spaces.
+    codebooks : Codebook or list, optional
+        Gives each code's theme: its top-level ancestor (codes as ``id`` or
+        ``namespace:id``).
+    theme : str, optional
+        A column with the theme instead.
+    total : int, optional
+        The reported number of ratings (1,200), checked.
+    reported : dict, optional
+        Reported counts per category (``{"past": 856, ...}``), checked.
+
+    Returns
+    -------
+    RatingsSummary
+        Also checks that every unit rated every code: a missing pair is a flag
+        (it would silently shrink the denominators), never hidden.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"netwerk": ["A", "A", "B", "B"], "bouwsteen": ["1.1", "1.2", "1.1", "1.2"],
+    ...     "oordeel": ["past", "knab", "Past deels", "past"]})
+    >>> s = ratings(r, unit="netwerk", code="bouwsteen", value="oordeel")
+    >>> s.overall[["value", "count"]].values.tolist()
+    [['past', 2], ['past deels', 1], ['past niet', 0], ['knab', 1], ['nvt', 0]]
+    >>> round(float(s.overall.loc[0, "valid_share"]), 3)
+    0.667
+    """
+    _require_columns(frame, [unit, code, value] + ([theme] if theme else []), "ratings")
+    categories = [str(v) for v in order] + [str(v) for v in missing]
+    canon = {c.strip().lower(): c for c in categories}
+    work = frame.copy()
+    keyed = work[value].astype(object).map(lambda v: None if pd.isna(v) else str(v).strip().lower())
+    bad = work[~keyed.isin(list(canon))]
+    if len(bad):
+        shown = ", ".join(f"row {i}: {v!r}" for i, v in zip(bad.index[:5], bad[value].iloc[:5]))
+        raise InputError(
+            f"ratings: {len(bad)} rating(s) are none of {', '.join(categories)} ({shown}); "
+            "add the value to order= or missing=, or fill the blanks (a blank is not 'knab')"
+        )
+    work["_value"] = keyed.map(canon)
+    dup = work.duplicated([unit, code], keep=False)
+    if dup.any():
+        first = work[dup].iloc[0]
+        raise InputError(
+            f"ratings: {int(dup.sum())} rows rate the same unit and code more than once, e.g. "
+            f"{unit} {first[unit]!r}, {code} {first[code]!r}; keep one rating per pair"
+        )
+    work["code"] = work[code]
+    themes = _rating_themes(work, code, codebooks, theme)
+    valid = [str(v) for v in order]
+    per_code = _rating_table(work, "code", categories, valid)
+    if themes is not None:
+        work["theme"] = themes
+        per_theme = _rating_table(work, "theme", categories, valid)
+    else:
+        per_theme = pd.DataFrame({c: pd.Series(dtype=object) for c in ["theme", *RATING_COLUMNS[1:]]})
+    overall = _rating_table(work, None, categories, valid)
+    counts = dict(zip(overall["value"], overall["count"]))
+    n_units, n_codes = work[unit].nunique(), work[code].nunique()
+    parts = [check_tally(counts, n_units * n_codes, subject=f"{n_units} {unit} x {n_codes} {code}")]
+    if total is not None:
+        parts.append(check_tally(counts, total, subject="reported total"))
+    for cat, k in (reported or {}).items():
+        got = counts.get(canon.get(str(cat).strip().lower(), cat))
+        if got is None:
+            raise InputError(f"ratings: reported count for {cat!r}, which is none of {', '.join(categories)}")
+        parts.append(check_tally([got], k, subject=str(cat)))
+    checks = pd.concat(parts, ignore_index=True)
+    _warn_flags(checks, "ratings")
+    return RatingsSummary(per_code, per_theme, overall, checks)
+
+
+def _rating_themes(
+    work: pd.DataFrame, code: str, codebooks: Codebook | Iterable[Codebook] | None, theme: str | None
+) -> pd.Series | None:
+    if theme:
+        return work[theme]
+    books = _codebook_list(codebooks)
+    if not books:
+        return None
+
+    def top_name(c: Any) -> str:
+        for book in books:
+            if str(c) in book:
+                chain = book.ancestors(str(c))
+                return (chain[0] if chain else book.get(str(c))).name
+        raise InputError(
+            f"ratings: code {c!r} is in none of the codebooks ({', '.join(b.namespace for b in books)}); "
+            "pass the codebook of the building blocks or theme= with a theme column"
+        )
+
+    return work[code].map(top_name)
+
+
+# ---------------------------------------------------------------------------
+# colours and networks
+
+#: a colour-blind-safe palette for codes without a colour of their own
+PALETTE = (
+    "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C",
+    "#CCB974", "#64B5CD", "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
+    "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
+)
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def code_colours(codes: Iterable[str], codebooks: Codebook | Iterable[Codebook] | None = None) -> dict[str, str]:
+    """Return a ``#RRGGBB`` colour per code: the codebook's, else a stable palette colour.
+
+    A code without a colour gets the same palette colour in every view and
+    session (it depends only on the code's name, not on the other codes).
+
+    Examples
+    --------
+    >>> from qualkit.model import Code, Codebook
+    >>> book = Codebook("x", "X", (Code("a", "A", "x", colour="#112233"),))
+    >>> code_colours(["x:a"], book)
+    {'x:a': '#112233'}
+    >>> code_colours(["x:b"])["x:b"] == code_colours(["x:c", "x:b"])["x:b"]
+    True
+    """
+    import hashlib
+
+    known = _codes_by_qualified(codebooks)
+    out: dict[str, str] = {}
+    for q in codes:
+        colour = known[q][1].colour if q in known else None
+        if colour is None or not _HEX.fullmatch(str(colour)):
+            h = int(hashlib.sha256(str(q).encode("utf-8")).hexdigest()[:8], 16)
+            colour = PALETTE[h % len(PALETTE)]
+        out[q] = colour
+    return out
+
+
+def network(
+    data: pd.DataFrame,
+    kind: str = "cooccurrence",
+    within: str | int = "segment",
+    min_weight: int = 1,
+    codebooks: Codebook | Iterable[Codebook] | None = None,
+    case: str = "case",
+    partner: str = "partner",
+    partner_attributes: Sequence[str] = ("domain",),
+) -> nx.Graph:
+    """Return a networkx graph of code co-occurrence or of the partners named per case.
+
+    Parameters
+    ----------
+    data : DataFrame
+        For ``kind="cooccurrence"`` the coded frame; for ``kind="actors"`` one
+        row per partner named by a case (school), with ``case`` and ``partner``
+        columns and any others (domain, afstand, prioritair ...).
+    kind : {"cooccurrence", "actors"}
+    within : as in :func:`cooccurrence`
+    min_weight : int
+        Leave out code pairs that co-occur fewer times.
+    codebooks : optional
+        Node colours and names of codes.
+    case, partner : str
+        The columns of an actors frame.
+    partner_attributes : strings
+        Columns that describe the partner itself (its domain); they become
+        node attributes, every other column an edge attribute.
+
+    Returns
+    -------
+    networkx.Graph
+        Co-occurrence: a node per code (``name``, ``count``, ``colour``) and an
+        edge per pair (``weight`` = n12, ``c``). Actors: a node per case
+        (``kind="case"``) and per partner (``kind="partner"``, ``cases`` = how
+        many cases name it), node ids ``"case:X"``/``"partner:Y"``, an edge per
+        naming. Every attribute is a str, int or float, so
+        ``networkx.write_graphml`` writes it as it is.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"doc_id": ["a", "a"], "segment_id": ["a:1", "a:1"],
+    ...     "code": ["x:tijd", "x:geld"], "code_name": ["Tijd", "Geld"]})
+    >>> g = network(coded)
+    >>> sorted(g.nodes), g.edges["x:geld", "x:tijd"]["weight"]
+    (['x:geld', 'x:tijd'], 1)
+    """
+    import networkx as nx
+
+    g = nx.Graph(kind=kind)
+    if kind == "cooccurrence":
+        counts = cooccurrence(data, within=within, codebooks=codebooks)
+        cs = cooccurrence(data, within=within, measure="c", codebooks=codebooks)
+        names = dict(zip(data["code"], data["code_name"])) if "code_name" in data.columns else {}
+        colours = code_colours(counts.index, codebooks)
+        for q in counts.index:
+            g.add_node(q, name=str(names.get(q, q)), count=int(counts.loc[q, q]), colour=colours[q])
+        codes = list(counts.index)
+        for i, a in enumerate(codes):
+            for b in codes[i + 1 :]:
+                w = int(counts.loc[a, b])
+                if w >= min_weight and w > 0:
+                    c = float(cs.loc[a, b])
+                    g.add_edge(a, b, weight=w, c=c if not math.isnan(c) else -1.0)
+        return g
+    if kind != "actors":
+        raise InputError(f"network: kind must be 'cooccurrence' or 'actors'; got {kind!r}")
+    _require_columns(data, [case, partner], "network")
+    node_cols = [c for c in partner_attributes if c in data.columns]
+    edge_cols = [c for c in data.columns if c not in (case, partner, *node_cols)]
+    for cs_name, part in data.groupby(case, sort=True):
+        g.add_node(f"case:{cs_name}", label=str(cs_name), kind="case", partners=int(part[partner].nunique()))
+    for p, part in data.groupby(partner, sort=True):
+        attrs = {c: _joined(part[c]) for c in node_cols}
+        g.add_node(f"partner:{p}", label=str(p), kind="partner", cases=int(part[case].nunique()), **attrs)
+    for (cs_name, p), part in data.groupby([case, partner], sort=True):
+        g.add_edge(f"case:{cs_name}", f"partner:{p}", weight=len(part), **{c: _joined(part[c]) for c in edge_cols})
+    return g
+
+
+def _joined(values: pd.Series) -> str | int | float:
+    """One GraphML-safe value: the value itself when unique, else the distinct values joined."""
+    distinct = [v for v in dict.fromkeys(values.tolist()) if not pd.isna(v)]
+    if len(distinct) == 1 and isinstance(distinct[0], (int, float, np.integer, np.floating)) and not isinstance(distinct[0], bool):
+        return distinct[0].item() if hasattr(distinct[0], "item") else distinct[0]
+    return "; ".join(str(v) for v in distinct)
