@@ -23,6 +23,12 @@ one coded row          one ``<PlainTextSelection>`` (``startPosition`` and
                        ``creatingUser`` and the memo as ``<Description>``
 =====================  ===================================================
 
+A variable is typed by all its values (Text, Boolean, Integer, Float, Date,
+DateTime); one whose values differ in type (an Integer for one document, a
+Text for another) is written as Text, and missing values (None, NaN) are left
+out. Base-layer segments and ``corpus.tables`` have no place in a REFI project
+and are not written; the loaders rebuild segments from the text.
+
 Positions are characters, i.e. Unicode code points (what Python indexes), never
 UTF-16 units or bytes. Every GUID is a uuid5 of stable keys and the zip entries
 get a fixed timestamp, so the same input gives a byte-identical file.
@@ -685,12 +691,15 @@ def _entries(corpus: Corpus, rows: list[tuple[str, int, int, str, str, str]], bo
         for p in corpus.participants:
             cases.append(_case_element(p, corpus, variables))
     entries: list[tuple[str, bytes]] = []
+    by_doc: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
+    for r in rows:
+        by_doc.setdefault(r[0], []).append(r)
     if corpus.documents:
         sources = ET.SubElement(root, "Sources")
         for doc in corpus:
             g = guid("source", doc.id)
             el = ET.SubElement(sources, "TextSource", guid=g, name=xml_text(doc.id, f"document {doc.id!r}", InputError), plainTextPath=f"internal://{g}.txt")
-            _selections(el, doc.id, [r for r in rows if r[0] == doc.id])
+            _selections(el, by_doc.get(doc.id, []))
             values = {"kind": doc.kind, **_checked(doc.attributes, DOCUMENT_FIELDS, f"document {doc.id!r}")}
             for var, value in values.items():
                 variables.append_value(el, var, value)
@@ -698,7 +707,7 @@ def _entries(corpus: Corpus, rows: list[tuple[str, int, int, str, str, str]], bo
     return [("project.qde", to_xml_bytes(root, PROJECT_NS)), *entries]
 
 
-def _selections(el: ET.Element, doc_id: str, rows: list[tuple[str, int, int, str, str, str]]) -> None:
+def _selections(el: ET.Element, rows: list[tuple[str, int, int, str, str, str]]) -> None:
     seen: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
         seen[row] += 1  # identical rows stay apart

@@ -52,6 +52,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -61,6 +62,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,17 +92,23 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _GUID = re.compile(r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?")
 
 
+@lru_cache(maxsize=65536)
 def guid(kind: str, key: str) -> str:
-    """Return the deterministic GUID of one qualkit object.
+    """Return the deterministic GUID of one qualkit object: ``uuid5(QUALKIT_UUID, f"{kind}:{key}")``.
+
+    Computed from SHA-1 directly (what :func:`uuid.uuid5` does, several times
+    faster), because a large project needs one per coding.
 
     Examples
     --------
-    >>> guid("code", "lei:visie") == guid("code", "lei:visie")
+    >>> guid("code", "lei:visie") == str(uuid.uuid5(QUALKIT_UUID, "code:lei:visie"))
     True
-    >>> len(guid("code", "lei:visie"))
-    36
     """
-    return str(uuid.uuid5(QUALKIT_UUID, f"{kind}:{key}"))
+    h = bytearray(hashlib.sha1(QUALKIT_UUID.bytes + f"{kind}:{key}".encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def slug(name: str, default: str = "code") -> str:
