@@ -138,3 +138,12 @@ def test_find_term_spans_are_words_of_the_text(parts):
     assert [text[s:e].lower() for s, e in spans] == [
         t.text.lower() for t in tokens(text) if t.text.lower() in ("visie", "visies")
     ]
+
+
+def test_stemmer_is_nltks_dutch_snowball():
+    from nltk.stem.snowball import DutchStemmer
+
+    table, _ = nlp._lemma_tables()
+    sample = sorted(table)[::97] + ["leerkrachten", "gesprekken", "coordinatoren", "ideeën", "samenwerkingsverbanden"]
+    nltk_stem = DutchStemmer().stem
+    assert [nlp.stem(w) for w in sample] == [nltk_stem(nlp.norm(w)) for w in sample]
