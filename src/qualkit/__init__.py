@@ -28,6 +28,7 @@ _API: dict[str, str] = {
     "Document": "qualkit.model",
     "Excerpts": "qualkit.analyse",
     "Participant": "qualkit.model",
+    "Project": "qualkit.store",
     "Rules": "qualkit.model",
     "Segment": "qualkit.model",
     "Suggester": "qualkit.suggest",
