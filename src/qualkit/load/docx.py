@@ -75,11 +75,12 @@ def _table_columns(rows: list[list[str]]) -> tuple[int, int, int | None, bool] |
 def _render(path: Path) -> tuple[list[str], dict[int, Cue | None], bool]:
     """The document's lines, the cues forced by transcript-table rows, and whether a table was one."""
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise LoadError(f"{where(path)}: not a readable .docx file ({exc}); open it in Word and save it again "
                         "as .docx") from None
     lines: list[str] = []

@@ -22,8 +22,10 @@ Observation forms
     "observation" whose id is the session id as written (so a documents
     file can give it attributes); its text has one line
     ``item: note`` per item with a note, each note a segment of unit "note"
-    whose ``label_start`` marks the item; the session's rows are
-    ``document.data`` and the whole form is ``corpus.tables[file stem]``.
+    whose ``label_start`` marks the item; its attributes are the session, the
+    date and the school (under the form's own column names) and ``form``
+    (the file stem); the session's rows are ``document.data`` and the whole
+    form is ``corpus.tables[file stem]``.
 
 Examples
 --------
@@ -199,7 +201,7 @@ def session_document(doc_id: str, rows: pd.DataFrame, cols: dict[str, str], path
         parts.append(line)
         pos += len(line)
     text = "\n".join(parts)
-    attributes = {"session": session, "form": stem}
+    attributes = {cols["session"]: session, "form": stem}
     for role in ("date", "school"):
         if role in cols:
             values = [v for v in dict.fromkeys(rows[cols[role]].tolist()) if v is not None]

@@ -1,0 +1,140 @@
+"""Derived units (sentence, paragraph, window) and the segments frame."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualkit.columns import SEGMENT_COLUMNS
+from qualkit.model import Corpus, Document, Participant, Segment
+from qualkit.segment import document_units, segments, sentence_pipeline
+
+TEXT = (
+    "Focusgroep 3. Datum onbekend.\n"
+    "[00:00:05] X: Wij overleggen elke week. Dat helpt echt!\n"
+    "Maar niet altijd\n"
+    "\n"
+    "Soms is er geen tijd? Dan schuift het op.\n"
+    "[lacht]\n"
+    "[00:01:00] Y: Ja."
+)
+
+
+def transcript() -> Document:
+    from qualkit.load.cues import SpeakerRule
+    from qualkit.load.lines import parse_lines
+
+    return Document.from_text("fg", TEXT, kind="transcript",
+                              segments=parse_lines("fg", TEXT, SpeakerRule.open().match).segments)
+
+
+def test_sentences_stay_inside_turns_and_keep_speaker_and_time():
+    doc = transcript()
+    got = [(s.text, s.speaker, s.time_start) for s in document_units(doc, "sentence")]
+    assert got == [
+        ("Wij overleggen elke week.", "X", 5.0),
+        ("Dat helpt echt!", "X", 5.0),
+        ("Maar niet altijd", "X", 5.0),  # a sentence never crosses a blank line
+        ("Soms is er geen tijd?", "X", 5.0),
+        ("Dan schuift het op.", "X", 5.0),
+        ("Ja.", "Y", 60.0),
+    ]
+    assert all(s.text == doc.text[s.start : s.end] for s in document_units(doc, "sentence"))
+
+
+def test_paragraphs_split_turns_on_blank_lines():
+    doc = transcript()
+    assert [(s.text, s.speaker) for s in document_units(doc, "paragraph")] == [
+        ("Wij overleggen elke week. Dat helpt echt!\nMaar niet altijd", "X"),
+        ("Soms is er geen tijd? Dan schuift het op.", "X"),
+        ("Ja.", "Y"),
+    ]
+
+
+def test_windows_do_not_cross_turns():
+    doc = transcript()
+    assert [s.text for s in document_units(doc, "window", size=2)] == [
+        "Wij overleggen elke week. Dat helpt echt!",
+        "Maar niet altijd\n\nSoms is er geen tijd?",
+        "Dan schuift het op.",
+        "Ja.",
+    ]
+    assert len(document_units(doc, "window")) == 3  # default size 3: 3 + 2 sentences in X's turn, 1 in Y's
+
+
+def test_plain_text_document_is_its_own_parent():
+    doc = Document.from_text("memo", "Eerste zin. Tweede zin.\n\n  Derde.\n", kind="text")
+    assert [(s.start, s.end, s.text) for s in document_units(doc, "paragraph")] == [
+        (0, 23, "Eerste zin. Tweede zin."), (27, 33, "Derde.")]
+    assert [s.text for s in document_units(doc, "sentence")] == ["Eerste zin.", "Tweede zin.", "Derde."]
+
+
+def test_form_notes_are_parents():
+    text = "Item a: Goed gedaan. Echt.\nItem b: Nee."
+    doc = Document.from_text("s1", text, kind="observation", segments=(
+        Segment("s1", 8, 26, "note", text[8:26], label_start=0), Segment("s1", 35, 39, "note", "Nee.", label_start=27)))
+    assert [s.text for s in document_units(doc, "sentence")] == ["Goed gedaan.", "Echt.", "Nee."]
+
+
+def test_options_are_checked():
+    doc = transcript()
+    with pytest.raises(ValueError, match=r"size= must be a whole number of sentences of at least 1, got 0"):
+        document_units(doc, "window", size=0)
+    with pytest.raises(ValueError, match=r"unit 'sentence' takes no option size; only unit='window' takes size="):
+        document_units(doc, "sentence", size=2)
+    with pytest.raises(ValueError, match=r"unit must be one of header, turn, .*; got 'zin'"):
+        segments(Corpus([doc]), "zin")
+
+
+def test_segments_frame_for_derived_units_has_participant_columns():
+    corpus = Corpus([transcript().with_attributes(school="A", role="x")],
+                    [Participant("X", role="leerkracht", person="p1"), Participant("Y", role="directie")])
+    frame = corpus.segments("window", size=5)
+    assert list(frame.columns) == SEGMENT_COLUMNS + ["school", "doc_role"]
+    assert frame[["segment_id", "speaker", "person", "role", "school"]].fillna("-").values.tolist() == [
+        ["fg:window:1", "X", "p1", "leerkracht", "A"], ["fg:window:2", "Y", "-", "directie", "A"]]
+
+
+def test_empty_corpus_gives_empty_frame_with_columns():
+    frame = segments(Corpus([]), "sentence")
+    assert frame.empty and list(frame.columns) == SEGMENT_COLUMNS
+
+
+def test_pipeline_is_built_once():
+    assert sentence_pipeline() is sentence_pipeline()
+
+
+WORDS = st.sampled_from(["ja", "nee.", "dat", "klopt!", "één", "waarom?", "(lacht)", "dr.", "...", "‘echt’"])
+LINES = st.lists(WORDS, min_size=0, max_size=7).map(" ".join)
+
+
+@st.composite
+def texts(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        lines.append(draw(st.sampled_from(["X", "Y", "Leerkracht 2"])) + ": " + draw(LINES))
+        lines.extend(draw(st.lists(st.one_of(LINES, st.just(""), st.just("[stilte]")), max_size=4)))
+    return "\n".join(lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts(), st.integers(1, 4))
+def test_derived_units_keep_offsets_and_never_overlap(text, size):
+    from qualkit.load.cues import SpeakerRule
+    from qualkit.load.lines import parse_lines
+
+    doc = Document.from_text("d", text, kind="transcript",
+                             segments=parse_lines("d", text, SpeakerRule.open().match).segments)
+    turns = doc.units("turn")
+    for unit, options in (("sentence", {}), ("paragraph", {}), ("window", {"size": size})):
+        found = document_units(doc, unit, **options)
+        for seg in found:
+            assert seg.text == doc.text[seg.start : seg.end] and seg.text == seg.text.strip() and seg.text
+            parent = next(t for t in turns if t.start <= seg.start and seg.end <= t.end)
+            assert seg.speaker == parent.speaker
+        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    # sentences cover every non-space character of every turn
+    covered = {i for s in document_units(doc, "sentence") for i in range(s.start, s.end)}
+    for t in turns:
+        assert all(i in covered for i in range(t.start, t.end) if not doc.text[i].isspace())
