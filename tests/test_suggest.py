@@ -111,7 +111,8 @@ def test_cross_validation_is_grouped_by_document(fitted):
         x_fit = features.fit_transform(texts[~test].tolist())
         for code in fitted.codes_:
             y = fitted.labels_[code].to_numpy()[~test]
-            model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0)
+            model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000,
+                                       random_state=0)
             expected = model.fit(x_fit, y).predict_proba(features.transform(texts[test].tolist()))[:, 1]
             np.testing.assert_allclose(fitted.cv_probabilities_.loc[test, code].to_numpy(), expected)
 
@@ -172,3 +173,44 @@ def test_bad_input_gives_clear_errors(fitted):
     with pytest.raises(InputError) as info:
         fitted.suggest(SEGMENTS, threshold=1.5)
     assert str(info.value) == "Suggester.suggest: threshold must be between 0 and 1, got 1.5"
+
+
+# ---------------------------------------------------------------- the bundled sample and the gold coding
+
+
+def test_fit_suggest_round_on_the_sample_data_with_grouped_cross_validation(data_dir):
+    import warnings
+
+    import qualkit as qk
+
+    gold = pd.read_csv(data_dir / "gold" / "codering_mens.csv", keep_default_na=False)
+    files = [data_dir / "afstemming" / f"{doc}.txt" for doc in sorted(gold["doc_id"].unique())]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = qk.load_corpus(files, participants=data_dir / "afstemming" / "participants.csv")
+    turns = corpus.segments("turn")
+    iclb = turns["doc_id"] == "focusgroep_iclb_1"
+    model = qk.Suggester().fit(turns, gold, coder="LV")
+    # Every turn of both documents is a training example; codes LV used fewer than 5 times are skipped.
+    assert len(model.labels_) == len(turns)
+    counts = gold.groupby("code").size()
+    assert model.skipped_ == {c: int(n) for c, n in counts.items() if n < 5}
+    assert sorted(model.codes_) == sorted(c for c, n in counts.items() if n >= 5)
+    # Grouped CV with two documents: each document's probabilities come from a model of the other.
+    assert model.cv_probabilities_.notna().all().all()
+    other = qk.Suggester().fit(turns[~iclb], gold[gold["doc_id"] != "focusgroep_iclb_1"], coder="LV")
+    code = "assemblage:rel_pbsog_iclb"
+    expected = other.models_[code].predict_proba(other.features_.transform(turns.loc[iclb, "text"].tolist()))[:, 1]
+    np.testing.assert_allclose(model.cv_probabilities_.loc[iclb.to_numpy(), code].to_numpy(), expected)
+    report = model.report()
+    assert set(report.loc[report["status"] == "learned", "code"]) == set(model.codes_)
+    # Suggestions on the held-out document, scored against LV with evaluate.
+    suggested = other.suggest(turns[iclb], threshold=0.3)
+    assert set(suggested["code"]) <= set(other.codes_) and (suggested["coder"] == "auto:model").all()
+    result = qk.evaluate(pd.concat([gold, suggested]), gold="LV", predicted="auto:model",
+                         units=turns, codes=other.codes_)
+    assert result.n_documents == 2 and result.excluded == 0
+    micro = result.overall.iloc[0]
+    assert micro["predicted"] == suggested.drop_duplicates(["segment_id", "code"]).shape[0]
+    assert micro["support"] == gold[gold["code"].isin(other.codes_) & (gold["doc_id"] == "focusgroep_iclb_1")].shape[0] + \
+        gold[gold["code"].isin(other.codes_) & (gold["doc_id"] != "focusgroep_iclb_1")].shape[0]

@@ -249,7 +249,8 @@ class Suggester(BaseEstimator):
 
     def _model(self) -> LogisticRegression:
         return LogisticRegression(
-            C=self.C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=self.random_state
+            C=self.C, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000,
+            random_state=self.random_state,
         )
 
     def _cross_validate(self, train: pd.DataFrame, labels: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
