@@ -980,3 +980,101 @@ def test_code_colours_prefer_the_codebook_and_are_stable():
     assert code_colours(["x:onbekend"])["x:onbekend"] == got["x:onbekend"]
     bad = Codebook("z", "Z", (Code("a", "A", "z", colour='red" onload="x'),))
     assert code_colours(["z:a"], bad)["z:a"] in analyse.PALETTE
+
+
+# ---------------------------------------------------------------------------
+# integration: the bundled sample data, loaded and coded by qualkit itself
+
+
+@pytest.fixture(scope="module")
+def sample(request):
+    import qualkit as qk
+
+    root = request.config.rootpath / "data" / "collectief_leren"
+    corpus = qk.load_corpus(root, participants=root / "participants.csv", documents=root / "documents.csv")
+    book = qk.read_codebook(request.config.rootpath / "codebooks" / "netwerkthemas.yaml")
+    return corpus, book, qk.code(corpus, book)
+
+
+def test_views_on_the_coded_sample_focus_groups(sample):
+    from qualkit.show import show
+
+    corpus, book, coded = sample
+    assert len(coded) > 50
+    freq = frequencies(coded, by="school", codebooks=book)
+    want = coded.groupby(["code", "school"])["segment_id"].nunique()
+    got = freq[freq["count"] > 0].set_index(["code", "school"])["count"]
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)
+    # "in n of the 3 conversations", per theme
+    themes = frequencies(coded, count="documents", share=True, units=corpus, level=1, codebooks=book)
+    assert set(themes["of"]) == {3} and themes["count"].between(0, 3).all()
+    turns = corpus.segments("turn")
+    shares = frequencies(coded, by="role", share=True, units=turns)
+    assert (shares["of"] == shares["role"].map(turns.groupby("role", dropna=False).size())).all()
+    table = matrix(coded, cols="school", codebooks=book)
+    code, school = table.stack().idxmax()
+    assert len(excerpts(coded, code=code, where={"school": school})) == table.loc[code, school]
+    co = cooccurrence(coded, codebooks=book)
+    np.testing.assert_array_equal(co.to_numpy(), co.to_numpy().T)
+    assert {q: co.loc[q, q] for q in co.index} == frequencies(coded).set_index("code")["count"].to_dict()
+    hits = kwic(corpus, "leerkracht", window=5)
+    assert len(hits) > 0
+    assert all(corpus[d].text[s:e] == m for d, s, e, m in hits[["doc_id", "start", "end", "match"]].itertuples(index=False))
+    part = participation(corpus)
+    assert part.groupby("doc_id")["turns"].sum().to_dict() == turns.groupby("doc_id").size().to_dict()
+    line = timeline(coded, corpus)
+    assert line["relative"].between(0, 1, inclusive="left").all()
+    for doc_id in corpus.documents:
+        page = show(corpus, coded, doc_id, codebooks=book).html
+        assert page.count('class="qk-turn"') >= len(corpus[doc_id].units("turn"))
+
+
+def test_partner_network_of_the_sample_schools(request, tmp_path):
+    import networkx as nx
+
+    partners = pd.read_csv(request.config.rootpath / "data" / "collectief_leren" / "partners.csv")
+    g = network(partners, kind="actors", case="school", partner="partner", partner_attributes=("domein", "cluster"))
+    assert g.number_of_edges() == len(partners.drop_duplicates(["school", "partner"]))
+    clb = g.nodes["partner:CLB"]
+    assert clb["cases"] == partners.loc[partners["partner"] == "CLB", "school"].nunique()
+    nx.write_graphml(g, tmp_path / "partners.graphml")
+    assert nx.read_graphml(tmp_path / "partners.graphml").number_of_nodes() == g.number_of_nodes()
+
+
+def test_ratings_of_the_sample_networks_flag_the_published_figure(request):
+    import qualkit as qk
+
+    folder = request.config.rootpath / "data" / "referentiekader"
+    frame = pd.read_csv(folder / "beoordelingen.csv")
+    book = qk.read_codebook(request.config.rootpath / "codebooks" / "referentiekader_onw.yaml")
+    s = ratings(frame, unit="netwerk", code="bouwsteen", value="beoordeling", codebooks=book, total=1200,
+                reported={"past": 856, "past deels": 245, "past niet": 71, "knab": 28})
+    assert s.checks["ok"].all()
+    assert s.overall["count"].tolist() == [856, 245, 71, 28, 0]
+    want = frame.groupby(["thema", "beoordeling"]).size()
+    names = {c.id: c.name for c in book}
+    got = s.per_theme.set_index(["theme", "value"])["count"]
+    assert all(got[(names[t], v)] == k for (t, v), k in want.items())
+    # the published Figuur 17: two themes do not add up to 24 networks x their blocks
+    published = pd.read_csv(folder / "figuur17_gepubliceerd.csv")
+    flags = pd.concat(
+        [check_tally(r[["past", "past deels", "past niet", "knab"]].to_dict(), 24 * r["bouwstenen"], r["naam"])
+         for _, r in published.iterrows()]
+    ).query("not ok")
+    assert flags["subject"].tolist() == ["Organisatie", "Visie en strategisch beleid"]
+    assert flags["reason"].tolist() == [
+        "the parts add up to 217, the reported total is 216 (1 more)",
+        "the parts add up to 191, the reported total is 192 (1 fewer)",
+    ]
+
+
+def test_likert_on_the_sample_questionnaire(request):
+    path = request.config.rootpath / "data" / "vragenlijst" / "vragenlijst_leerkrachten.csv"
+    frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
+    items = [c for c in frame.columns if c.endswith(".")][:10]
+    assert len(items) == 10
+    s = likert(frame, items, scale=(1, 6), bands={"oneens": (1, 3), "eens": (4, 6)}, top=5)
+    numeric = frame[items].apply(pd.to_numeric, errors="coerce")
+    assert s.items["mean"].tolist() == pytest.approx(numeric.mean().tolist())
+    assert (s.items["n"] + s.items["na"] + s.items["missing"] == len(frame)).all()
+    assert len(s.top) == 5 and s.top["mean"].min() >= s.bottom["mean"].max()
