@@ -92,20 +92,21 @@ def test_text_columns_override_and_missing_column(tmp_path):
 def test_no_free_text_column(tmp_path):
     path = write_csv(tmp_path / "likert.csv", [["nr", "q1", "q2"], ["1", "Eens", "3"], ["2", "Eens", "4"],
                                                ["3", "Eens", "5"]])
+    corpus = load_corpus(path)  # a table without free text is data, not answers
+    assert len(corpus) == 0 and corpus.tables["likert"]["q2"].tolist() == [3.0, 4.0, 5.0]
     with pytest.raises(LoadError) as info:
-        load_corpus(path)
+        load_corpus(path, kinds={"likert.csv": "answers"})
     assert str(info.value) == (
         f"{path}: found no free-text column (filled cells of mostly four words or more that differ between "
         "respondents) among: nr, q1, q2; pass text_columns=[...], or load the file as a table with "
         "kinds={'likert.csv': 'table'}"
     )
-    corpus = load_corpus(path, kinds={"*.csv": "table"})
-    assert len(corpus) == 0 and corpus.tables["likert"]["q2"].tolist() == [3.0, 4.0, 5.0]
 
 
-def test_repeated_likert_labels_are_not_free_text(tmp_path):
-    rows = [["nr", "mening", "uitleg"]] + [[str(i), "Noch eens noch oneens", f"Antwoord nummer {i} met wat uitleg"]
-                                           for i in range(1, 5)]
+def test_repeated_likert_labels_and_dates_are_not_free_text(tmp_path):
+    rows = [["nr", "ingediend", "mening", "uitleg"]] + [
+        [str(i), f"0{i}/05/2019 09:0{i}", "Noch eens noch oneens", f"Antwoord nummer {i} met wat uitleg"]
+        for i in range(1, 5)]
     corpus = load_corpus(write_csv(tmp_path / "v.csv", rows))
     assert corpus["v"].attributes["question"] == "uitleg"
 
@@ -218,3 +219,21 @@ def test_missing_participants_file(tmp_path):
         load_corpus(tmp_path, participants=tmp_path / "nope.csv")
     assert str(info.value) == f"{tmp_path / 'nope.csv'}: the participants file does not exist; check the participants= path"
 
+
+
+def test_empty_xlsx(tmp_path):
+    path = tmp_path / "leeg.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(EmptySourceError) as info:
+        load_corpus(path)
+    assert str(info.value) == f"{path}: the first sheet is empty (no text to load); fill it in or remove the file"
+
+
+def test_table_forced_to_observation_needs_form_columns(tmp_path):
+    path = write_csv(tmp_path / "v.csv", ANSWERS)
+    with pytest.raises(LoadError) as info:
+        load_corpus(path, kinds={"v.csv": "observation"})
+    assert str(info.value) == (
+        f"{path}, line 1: an observation form needs the columns sessie/session, item, antwoord/answer; found "
+        "respondent, rol, school, tevreden, toelichting; rename the columns or load it with kinds={'v.csv': 'table'}"
+    )

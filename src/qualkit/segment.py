@@ -88,12 +88,13 @@ def document_units(doc: Document, unit: str, **options: Any) -> list[Segment]:
     if unit == "paragraph":
         return [p for parent in parent_segments(doc) for p in _paragraphs(doc, parent)]
     if unit == "sentence":
-        return [s for parent in parent_segments(doc) for s in _sentences(doc, parent)]
+        return [s for group in _sentences(doc) for s in group]
     if unit == "window":
         size = WINDOW_SIZE if size is None else size
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ValueError(f"size= must be a whole number of sentences of at least 1, got {size!r}")
-        return [w for parent in parent_segments(doc) for w in _windows(doc, parent, size)]
+        parents = parent_segments(doc)
+        return [w for parent, group in zip(parents, _sentences(doc, parents)) for w in _windows(doc, parent, group, size)]
     raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
 
 
@@ -143,23 +144,25 @@ def sentence_pipeline() -> Any:
     return nlp
 
 
-def _sentences(doc: Document, parent: Segment) -> list[Segment]:
+def _sentences(doc: Document, parents: list[Segment] | None = None) -> list[list[Segment]]:
+    """The sentences of each parent (one list per parent), from one spaCy pass over the document."""
     nlp = sentence_pipeline()
-    paragraphs = _paragraphs(doc, parent)
-    longest = max((p.length for p in paragraphs), default=0)
+    parents = parent_segments(doc) if parents is None else parents
+    pieces = [(n, p) for n, parent in enumerate(parents) for p in _paragraphs(doc, parent)]
+    longest = max((p.length for _, p in pieces), default=0)
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1  # rule-based sentencizer: no parser memory to protect
-    out = []
-    for paragraph, parsed in zip(paragraphs, nlp.pipe([p.text for p in paragraphs], batch_size=256)):
+    out: list[list[Segment]] = [[] for _ in parents]
+    for (n, paragraph), parsed in zip(pieces, nlp.pipe([p.text for _, p in pieces], batch_size=1000)):
         for sent in parsed.sents:
-            seg = _child(doc, parent, "sentence", paragraph.start + sent.start_char, paragraph.start + sent.end_char)
+            start = paragraph.start + sent.start_char
+            seg = _child(doc, parents[n], "sentence", start, paragraph.start + sent.end_char)
             if seg is not None:
-                out.append(seg)
+                out[n].append(seg)
     return out
 
 
-def _windows(doc: Document, parent: Segment, size: int) -> list[Segment]:
-    sentences = _sentences(doc, parent)
+def _windows(doc: Document, parent: Segment, sentences: list[Segment], size: int) -> list[Segment]:
     out = []
     for i in range(0, len(sentences), size):
         group = sentences[i : i + size]

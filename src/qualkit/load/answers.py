@@ -7,14 +7,18 @@ A table file is, unless ``kinds=`` says otherwise:
 * not data when it looks like a participants file (a ``speaker`` column) or
   a documents file (a ``document`` column): a warning says to pass it as
   ``participants=``/``documents=``;
-* else a questionnaire export with open answers.
+* else a questionnaire export with open answers, when it has a free-text
+  column or ``text_columns=`` names one of its columns;
+* else a table of data (e.g. a list of partner organisations): it is kept
+  in ``corpus.tables`` only.
 
 Open answers
     One row per respondent. The text columns are ``text_columns=`` (names
     compared without case) or, by default, the *free-text* columns: columns
     that are not the respondent id, role or group, whose values are not
     numbers, of which at least half of the filled cells hold four words or
-    more, and whose filled cells are mostly different (at least 70 % distinct
+    more (words with a letter, so dates and times do not count), and whose
+    filled cells are mostly different (at least 70 % distinct
     when there are three or more), which rules out Likert and
     multiple-choice columns whose labels repeat.
 
@@ -30,6 +34,8 @@ Open answers
     other columns as attributes), so the segments frame has their role and
     group. The whole table, Likert columns included, with number columns
     converted to numbers, is ``corpus.tables[file name without extension]``.
+    Cells such as "n.v.t." stay as written, so such a column stays text;
+    ``pd.to_numeric(column, errors="coerce")`` makes it numbers.
 
 Examples
 --------
@@ -62,7 +68,7 @@ ID_COLUMNS = ("respondent", "respondent_id", "respondentid", "respondent id", "i
               "participant", "code")
 ROLE_COLUMNS = ("rol", "role", "functie")
 GROUP_COLUMNS = ("groep", "group")
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")  # words with a letter: "06/05/2019 09:07" has none
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -199,6 +205,8 @@ def load_table_file(path: Path, relative: str, doc_id: str, kind: str | None, op
                 stacklevel=4,
             )
             return Loaded()
+        elif opts.text_columns is None and not free_text_columns(frame):
+            kind = "table"
         else:
             kind = "answers"
     if kind == "observation":

@@ -48,7 +48,7 @@ TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 STAMP = rf"\[{TIME}\]|\({TIME}\)|{TIME}"
 _LABEL_CHAR = r"(?:[^\W_]|[ .'’()\-])"
 #: a generic speaker label (see the module docstring)
-LABEL = rf"(?=[^\W_])(?={_LABEL_CHAR}*?[^\W\d_]){_LABEL_CHAR}{{1,50}}?"
+LABEL = rf"(?=[\d .'’()\-]*[^\W\d_])[^\W_]{_LABEL_CHAR}{{0,49}}"
 #: header keys that do not start a turn before the first turn in open mode
 HEADER_KEYS = frozenset(
     """datum date titel title onderwerp topic locatie location plaats place tijd time duur duration
@@ -56,6 +56,9 @@ HEADER_KEYS = frozenset(
     transcribent opname recording bestand file sessie session project notulist versie version
     opmerking opmerkingen noot note observator observer""".split()
 )
+#: a cue's colon lies within this many characters of the line start (timestamps, 50-character
+#: label, indentation); the service layout's time too
+_CUE_REACH = 100
 _NOTE = re.compile(r"[ \t]*(?:\([^()\n]*\)|\[[^\[\]\n]*\])[ \t]*")
 
 
@@ -166,6 +169,10 @@ class SpeakerRule:
 
     def match(self, line: str) -> Cue | None:
         """Return the cue that starts ``line``, or None when the line continues a turn."""
+        # both layouts hold a colon near the start; most continuation lines have none, and
+        # this test is far cheaper than the regular expressions
+        if ":" not in line[:_CUE_REACH]:
+            return None
         m = self.inline.match(line)
         if m is not None:
             stamp = m.group("t1") or m.group("t2") or m.group("t3")

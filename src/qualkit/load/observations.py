@@ -50,6 +50,7 @@ from .lines import Parsed, iter_lines, parse_lines
 from .tables import read_table_with_encoding
 
 _ENTRY = re.compile(r"[ \t]*(?P<time>\d{1,2}:\d{2})(?![:\d])(?:[ \t]+\[(?P<actor>[^\[\]\n]{1,50})\])?(?:[ \t]+|$)")
+_ENTRY_LINES = re.compile(r"^[ \t]*\d{1,2}:\d{2}(?![:\d])(?:[ \t]|$)", re.MULTILINE)
 
 #: form column -> accepted header names (Dutch first)
 FORM_COLUMNS = {
@@ -93,14 +94,12 @@ def looks_like_field_notes(text: str) -> bool:
     >>> looks_like_field_notes("X: om 10:05 begonnen we\\nY: ja")
     False
     """
-    rule = SpeakerRule.open()
-    entries = turns = 0
-    for _, line in iter_lines(text):
-        if _ENTRY.match(line):
-            entries += 1
-        elif rule.match(line):
-            turns += 1
-    return entries > 0 and entries >= turns
+    entries = len(_ENTRY_LINES.findall(text))
+    if entries == 0:  # the usual case for a transcript: decided in one pass of the regex engine
+        return False
+    match = SpeakerRule.open().match
+    turns = sum(1 for _, line in iter_lines(text) if not _ENTRY.match(line) and match(line))
+    return entries >= turns
 
 
 def field_note_segments(doc_id: str, text: str) -> Parsed:
@@ -161,7 +160,7 @@ def load_form(path: Path, stem: str, opts: Options, frame: pd.DataFrame | None =
     if frame is None:
         frame, encoding = read_table_with_encoding(path)
     cols = form_columns(list(frame.columns))
-    missing = [FORM_COLUMNS[r][0] + "/" + FORM_COLUMNS[r][1] for r in REQUIRED_FORM_COLUMNS if r not in cols]
+    missing = ["/".join(FORM_COLUMNS[r]) for r in REQUIRED_FORM_COLUMNS if r not in cols]
     if missing:
         raise LoadError(
             f"{where(path, 1)}: an observation form needs the columns {', '.join(missing)}; found "
