@@ -262,3 +262,25 @@ def test_codings_lie_inside_their_segments(turns):
     # the rule coder agrees with a plain reading of each turn
     expected_v = [i for i, w in enumerate(turns) if "visie" in w and "televisie" not in w]
     assert coded.loc[coded["code"] == "t:v", "position"].tolist() == expected_v
+
+
+REGEXES = [
+    r"\b(elk|ieder) (gesprek|overleg)", r"\bwissel(s|t|en)?\b", r"taal", r"\b[\w-]*taaltjes?\b", r"(?:we|wij) zitten",
+    r"\bherbegonnen\b|\bherbeginnen\b", r"\bzoco'?s\b", r"\bİk\b", r"\bsamen(werk|overleg)",
+]
+PIECES = ["Elk", "ieder", "gesprek", "overleg", "wisselt", "moedertaal", "taaltjes", "we", "Wij", "zitten", "herbegonnen",
+          "zoco's", "zoco’s", "ik", "IK", "samenwerking", "x-elk", "-", ".", "ſ", "ı"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=10), st.sampled_from([" ", "", "-"]))
+def test_regex_prefilter_never_skips_a_regex_that_matches(pieces, sep):
+    from qualkit.coding import RegexPrefilter
+    from qualkit.nlp import unify_quotes
+
+    import re
+
+    compiled = [(i, [re.compile(p, re.IGNORECASE)]) for i, p in enumerate(REGEXES)]
+    text = unify_quotes(sep.join(pieces))
+    matching = {i for i, (p,) in compiled if p.search(text)}
+    assert matching <= set(RegexPrefilter(compiled).candidates(text))

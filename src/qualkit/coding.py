@@ -61,7 +61,6 @@ MANUAL_RULE = "manual"
 RULE_SEP = "+"
 #: the columns a table of human codings must have (``memo`` is optional)
 CODINGS_TABLE_COLUMNS = ("doc_id", "start", "end", "code", "coder")
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux-]+\)")
 
 
 @dataclass(frozen=True)
@@ -123,18 +122,7 @@ class RuleCoder:
         for ci, cc in enumerate(self.codes):
             for t in {*cc.keywords, *(a for a, _, _ in cc.near), *(b for _, b, _ in cc.near)}:
                 self.term_codes.setdefault(t, []).append(ci)
-        self.regex_codes = [ci for ci, cc in enumerate(self.codes) if cc.regex]
-        self.any_regex = self._any_regex()
-
-    def _any_regex(self) -> re.Pattern[str] | None:
-        """One alternation of every regex, a cheap first test; None when they cannot be joined."""
-        patterns = [p.pattern for ci in self.regex_codes for p in self.codes[ci].regex]
-        if not patterns or any(_BACKREF.search(p) for p in patterns):
-            return None
-        try:
-            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-        except re.error:  # e.g. a group name used in two patterns
-            return None
+        self.regex_filter = RegexPrefilter([(ci, cc.regex) for ci, cc in enumerate(self.codes) if cc.regex])
 
     def code_words(
         self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
@@ -143,10 +131,9 @@ class RuleCoder:
         hits = self.matcher.hits(forms)
         quoted = None
         regex_candidates: Iterable[int] = ()
-        if self.regex_codes:
+        if self.regex_filter:
             quoted = unify_quotes(text)
-            if self.any_regex is None or self.any_regex.search(quoted):
-                regex_candidates = self.regex_codes
+            regex_candidates = self.regex_filter.candidates(quoted)
         if not hits and not regex_candidates:
             return []
         found: dict[int, list[tuple[int, int]]] = {}
@@ -196,6 +183,141 @@ class RuleCoder:
     def code_text(self, text: str, unit: str | None = None, role: str | None = None) -> list[tuple[str, str, str]]:
         """Return (code, rule, matched) for one text: a quick way to try rules out."""
         return [(self.codes[ci].code.qualified, r, m) for ci, r, m in self.code_words(words(text), text, unit, role)]
+
+
+class RegexPrefilter:
+    """Skip the regular expressions that cannot match a segment, without running them.
+
+    Most codebook regexes begin with a word: ``\\b(elk|ieder) gesprek ...``. A
+    regex whose every match must begin with one of some literal words (after
+    an optional ``\\b``) can only match when a word of the segment starts with
+    (after ``\\b``) or contains (without it) one of them. Each distinct word is
+    checked against all such literals once and remembered, so a segment costs
+    one ``findall`` and a dictionary lookup per word. Regexes without such a
+    literal are always run. The filter only skips work: a regex it lets through
+    is still searched as written.
+
+    Examples
+    --------
+    >>> f = RegexPrefilter([(0, [re.compile(r"\\b(elk|ieder) gesprek", re.I)]), (1, [re.compile(r"[0-9]+", re.I)])])
+    >>> f.candidates("Ieder gesprek telt"), f.candidates("Geen enkel gesprek")
+    ([0, 1], [1])
+    """
+
+    _WORD = re.compile(r"\w+")
+    #: characters that ignore-case matching folds differently from str.lower()
+    _FOLD = str.maketrans({"ſ": "s", "ı": "i", "\u0307": None})
+
+    def __init__(self, regexes: Sequence[tuple[int, Sequence[re.Pattern[str]]]]):
+        self.always: list[int] = []
+        #: (code, anchored at a word start, literals) for the codes that can be filtered
+        self.filtered: list[tuple[int, bool, tuple[str, ...]]] = []
+        for ci, patterns in regexes:
+            keys = [_leading_literals(p.pattern, p.flags) for p in patterns]
+            if any(k is None for k in keys):
+                self.always.append(ci)
+                continue
+            for anchored, literals in keys:  # type: ignore[misc]
+                self.filtered.append((ci, anchored, literals))
+        self.cache: dict[str, frozenset[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.always or self.filtered)
+
+    def _codes_for_word(self, word: str) -> frozenset[int]:
+        w = word.lower().translate(self._FOLD)
+        return frozenset(
+            ci for ci, anchored, literals in self.filtered
+            if any((w.startswith(lit) if anchored else lit in w) for lit in literals)
+        )
+
+    def candidates(self, text: str) -> list[int]:
+        """Return the codes whose regexes may match ``text``, in code order."""
+        if not self.filtered:
+            return self.always
+        cache = self.cache
+        found: set[int] = set(self.always)
+        for w in self._WORD.findall(text):
+            hit = cache.get(w)
+            if hit is None:
+                hit = cache[w] = self._codes_for_word(w)
+            if hit:
+                found |= hit
+        return sorted(found)
+
+
+def _leading_literals(pattern: str, flags: int) -> tuple[bool, tuple[str, ...]] | None:
+    """Return (anchored, literals): every match starts with one of the literal words; None if unknown."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        items = list(sre_parse.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - compiled already; a parser quirk only disables the filter
+        return None
+    return _best_required(items, sre_parse)
+
+
+def _best_required(items: list[Any], sp: Any) -> tuple[bool, tuple[str, ...]] | None:
+    """Return the most selective literal set that every match must contain (longest shortest literal)."""
+    c = sp.constants if hasattr(sp, "constants") else sp
+    options = []
+    first = _literals_of(items, sp, False)
+    if first is not None:
+        options.append(first)
+    anchored = False
+    for k, (op, av) in enumerate(items):
+        if op == c.AT and av == c.AT_BOUNDARY:
+            anchored = True
+            continue
+        if k > 0 and op in (c.SUBPATTERN, c.BRANCH):
+            r = _literals_of([(op, av)], sp, anchored)
+            if r is not None:
+                options.append(r)
+        elif op == c.LITERAL and not re.fullmatch(r"\w", chr(av)):
+            # a word that follows a literal space or punctuation starts a \w+ word
+            r = _literals_of(list(items[k + 1 :]), sp, True)
+            if r is not None:
+                options.append(r)
+        anchored = False
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(len(x) for x in o[1]), o[0]))
+
+
+def _literals_of(items: list[Any], sp: Any, anchored: bool) -> tuple[bool, tuple[str, ...]] | None:
+    c = sp.constants if hasattr(sp, "constants") else sp
+    i = 0
+    while i < len(items) and items[i][0] == c.AT and items[i][1] == c.AT_BOUNDARY:
+        anchored = True
+        i += 1
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op == c.LITERAL:
+        chars = []
+        for op2, av2 in items[i:]:
+            ch = chr(av2) if op2 == c.LITERAL else ""
+            if not ch or not re.fullmatch(r"\w", ch) or ord(ch) >= 0x250 or ch in "µßſı":
+                break
+            chars.append(ch.lower())
+        return (anchored, ("".join(chars).translate(RegexPrefilter._FOLD),)) if chars else None
+    if op == c.SUBPATTERN:
+        return _literals_of(list(av[-1]), sp, anchored)
+    if op == c.BRANCH:
+        found: list[str] = []
+        anchors = set()
+        for alternative in av[1]:
+            r = _literals_of(list(alternative), sp, anchored)
+            if r is None:
+                return None
+            anchors.add(r[0])
+            found.extend(r[1])
+        if len(anchors) != 1:  # mixed: test them all as "contains"
+            return (False, tuple(dict.fromkeys(found)))
+        return (anchors.pop(), tuple(dict.fromkeys(found)))
+    return None
 
 
 def _distinct(items: Iterable[str]) -> list[str]:

@@ -182,6 +182,8 @@ def _lemma_tables() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def _plain(word: str) -> str:
+    if word.isascii() and word.isalnum() and word.islower():  # most entries: nothing to do
+        return word
     return strip_diacritics(word.lower()).translate(_INWORD)
 
 
@@ -396,6 +398,8 @@ class TermMatcher:
         self._build_index()
         #: word form as written -> the ids of the patterns it matches (memo)
         self.cache: dict[str, frozenset[int]] = {}
+        #: a set of pattern ids -> the terms that start with one of them (memo)
+        self._starting: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
 
     def _build_index(self) -> None:
         self.exact: dict[tuple[str, str], set[int]] = {}
@@ -455,19 +459,26 @@ class TermMatcher:
         if not any(matched):
             return []
         out: list[tuple[int, int, int]] = []
-        terms, starts = self.terms, self.starts
+        starting = self._starting
         n = len(matched)
         for i, m in enumerate(matched):
             if not m:
                 continue
-            for pid in m:
-                for t in starts.get(pid, ()):
-                    seq = terms[t]
-                    k = len(seq)
-                    if k == 1 or (i + k <= n and all(seq[j] in matched[i + j] for j in range(1, k))):
-                        out.append((i, t, i + k))
+            first = starting.get(m)
+            if first is None:
+                first = starting[m] = self._terms_starting(m)
+            for t, seq in first:
+                k = len(seq)
+                if k == 1 or (
+                    i + k <= n and seq[1] in matched[i + 1] and (k == 2 or all(seq[j] in matched[i + j] for j in range(2, k)))
+                ):
+                    out.append((i, t, i + k))
         out.sort()
         return [(t, i, e) for i, t, e in out]
+
+    def _terms_starting(self, pattern_ids: frozenset[int]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """Return (term, its pattern ids) of the terms whose first word is one of ``pattern_ids``."""
+        return tuple(sorted((t, self.terms[t]) for pid in pattern_ids for t in self.starts.get(pid, ())))
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:
         """Return (term, first word, end word) for the words of ``text`` (see :meth:`hits`)."""
