@@ -177,7 +177,7 @@ def test_participants_file_in_a_folder_is_not_data(tmp_path):
     assert list(corpus.documents) == ["fg"]
     assert str(caught[0].message) == (
         f"{people}: looks like a participants file (a 'speaker' column) and was not loaded as data; pass it as "
-        f"participants={str(people)!r}, or load it with kinds={{'participants.csv': 'answers'}}"
+        f"participants={str(people)!r}, or keep it as a table with kinds={{'participants.csv': 'table'}}"
     )
 
 

@@ -348,3 +348,15 @@ def test_loaded_documents_keep_offsets_in_every_encoding(tmp_path_factory, text,
     doc = load_corpus(path)["fg"]
     assert doc.text == text
     assert all(s.text == doc.text[s.start : s.end] for s in doc.segments)
+
+
+def test_service_layout_speech_lines_with_colons_stay_speech(tmp_path):
+    text = "Speaker 1  0:03\nWe gaan naar de kaart.\nOrganisatorische condities: tijd en ruimte.\n\nSpeaker 2  0:31\nJa.\n"
+    doc = load_corpus(write(tmp_path, "c.txt", text))["c"]
+    assert [(s.speaker, s.text) for s in doc.units("turn")] == [
+        ("Speaker 1", "We gaan naar de kaart.\nOrganisatorische condities: tijd en ruimte."), ("Speaker 2", "Ja.")]
+
+
+def test_empty_list_of_paths_gives_an_empty_corpus():
+    corpus = load_corpus([])
+    assert len(corpus) == 0 and corpus.segments("turn").empty

@@ -199,8 +199,8 @@ def load_table_file(path: Path, relative: str, doc_id: str, kind: str | None, op
             what = "participants" if "speaker" in columns else "documents"
             warnings.warn(
                 f"{where(path)}: looks like a {what} file (a {'speaker' if what == 'participants' else 'document'!r} "
-                f"column) and was not loaded as data; pass it as {what}={os.fspath(path)!r}, or load it with "
-                f"kinds={{{path.name!r}: 'answers'}}",
+                f"column) and was not loaded as data; pass it as {what}={os.fspath(path)!r}, or keep it as a table "
+                f"with kinds={{{path.name!r}: 'table'}}",
                 QualkitWarning,
                 stacklevel=4,
             )

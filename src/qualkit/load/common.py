@@ -90,7 +90,7 @@ def transcript_document(
     """
     rule = opts.rule_for(doc_id)
     parsed: Parsed = parse_lines(
-        doc_id, text, rule.match, "turn", forced=forced, skip=lambda cue: rule.is_header_key(cue.label)
+        doc_id, text, rule.matcher_for(text), "turn", forced=forced, skip=lambda cue: rule.is_header_key(cue.label)
     )
     if parsed.count("turn") == 0:
         raise NoSpeakersError(no_speakers_message(path, doc_id, rule.mode, opts))

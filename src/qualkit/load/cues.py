@@ -20,7 +20,8 @@ Which labels may start a turn is a :class:`SpeakerRule`:
 * else any label of the form above. In this open mode a few header keys
   ("Datum:", "Titel:", "Aanwezigen:" ... see :data:`HEADER_KEYS`) do not start
   a turn before the first real turn, so the title block of a transcript stays
-  its header.
+  its header; and a text with transcription-service cues takes only those
+  (:meth:`SpeakerRule.matcher_for`).
 
 Examples
 --------
@@ -37,7 +38,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import InputError
@@ -181,6 +182,31 @@ class SpeakerRule:
         if m is not None:
             return Cue(m.group("label").strip(), parse_time(m.group("t1")), len(line))
         return None
+
+    def match_service(self, line: str) -> Cue | None:
+        """Like :meth:`match`, for the transcription-service layout (``Label  0:03``) only."""
+        if ":" not in line[:_CUE_REACH]:
+            return None
+        m = self.service.match(line)
+        return None if m is None else Cue(m.group("label").strip(), parse_time(m.group("t1")), len(line))
+
+    def matcher_for(self, text: str) -> Callable[[str], Cue | None]:
+        """Return the line matcher for one text.
+
+        In open mode a text in the transcription-service layout gets only that
+        layout's cues: its speech lines never begin with a label, so a line
+        "Organisatorische condities: tijd en ruimte" is speech, not a speaker.
+
+        Examples
+        --------
+        >>> rule = SpeakerRule.open()
+        >>> match = rule.matcher_for("Speaker 1  0:03\\nMiddelen: weinig.")
+        >>> match("Middelen: weinig.") is None, match("Speaker 2  0:09").label
+        (True, 'Speaker 2')
+        """
+        if self.mode == "open" and re.search("^" + self.service.pattern, text, re.MULTILINE):
+            return self.match_service
+        return self.match
 
     def is_header_key(self, label: str | None) -> bool:
         """True when, in open mode, ``label`` is a header key rather than a speaker."""

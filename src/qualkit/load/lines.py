@@ -18,6 +18,8 @@ How a transcript's text becomes its base layer of segments (the same for
   of a turn are not part of any turn (they sit between two turns).
 * Text before the first cue is the header (unit "header"), trimmed of white
   space. Bracketed lines in the header are part of the header only.
+* A turn's ``time_start`` is its cue's timestamp (None without one);
+  ``time_end`` stays None, as a text transcript only gives start times.
 
 So every non-white-space character is in a turn (with its cue), a note or
 the header; nothing is dropped.
