@@ -1,0 +1,321 @@
+"""Build notebooks/03_zorgbeleid.ipynb, 04_referentiekader.ipynb and 05_jaarverslag.ipynb.
+
+The notebooks are written here as lists of Markdown and code cells, so they are
+easy to edit and review as plain Python; the .ipynb files are what is
+committed, stored without outputs (tests/test_notebooks.py runs them).
+
+Run from the repo root: ``.venv/bin/python data/scripts/make_notebooks_b.py [03 04 05]``
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def md(text: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(text.strip("\n"))
+
+
+def py(text: str) -> nbformat.NotebookNode:
+    return new_code_cell(text.strip("\n"))
+
+
+# =============================================================================== 03
+NB03 = [
+    md("""
+# 03 · Zorgbeleid: sterktes, belemmeringen, SWOT en casussen
+
+**Vraag.** Welke sterktes en belemmeringen ervaren de leerkrachten in het zorgbeleid van hun
+school, en werkt de school bij leerlingbesprekingen volgens de uitgangspunten van
+handelingsgericht werken (HGW) binnen het zorgcontinuüm?
+
+**Data.** Synthetische data in `data/zorgbeleid/` die de *gepubliceerde cijfers* nabouwen van een
+praktijkgericht onderzoek van een directeur naar het zorgbeleid van haar basisschool
+(master Educational Needs; studie 002): de gemiddelden van Tabel 2, de turven van Tabel 3 en de
+casusanalyses van Tabel 4 en 5. De antwoorden en uitspraken zelf zijn verzonnen
+(zie `data/zorgbeleid/README.md`).
+
+**Wat je hier ziet.**
+1. De vragenlijst *zorg op school*: items gerangschikt tot sterktes en belemmeringen.
+2. Een controle van de gepubliceerde gemiddelden: welke zijn met 23 respondenten onmogelijk?
+3. De SWOT-gesprekken: automatisch gecodeerd, geturfd per kwadrant en naast Tabel 3 gelegd.
+4. Vier casussen tegen de zeven HGW-uitgangspunten, en een kort reflectiegesprek.
+"""),
+    py("""
+%matplotlib inline
+import pandas as pd
+import qualkit as qk
+
+pd.set_option("display.max_colwidth", 90)
+DATA = "../data/zorgbeleid/"
+"""),
+    md("""
+## 1. Vragenlijst: wat scoort hoog, wat laag?
+
+23 leerkrachten (8 kleuter, 15 lager) gaven bij 18 stellingen een score van 1 (*helemaal niet van
+toepassing*) tot 6 (*helemaal van toepassing*); alleen de uitersten hadden een label. Het bestand is
+een export "voor Excel" (`;`, BOM) met de volledige stelling als kolomkop; voor tabellen en figuren
+gebruiken we korte labels (`vragenlijst_items.csv`). `qk.likert` berekent per item het aantal geldige
+antwoorden (`n`), de `n.v.t.`-antwoorden, het gemiddelde en het aandeel positieve antwoorden (4-6).
+"""),
+    py("""
+bron = qk.load_corpus(DATA + "vragenlijst_zorg_op_school.csv", kinds={"*.csv": "table"})
+kort = pd.read_csv(DATA + "vragenlijst_items.csv")            # volledige stelling -> kort label
+antwoorden = bron.tables["vragenlijst_zorg_op_school"].rename(columns=dict(zip(kort["item"], kort["kort"])))
+items = list(kort["kort"])
+tabel2 = pd.read_csv(DATA + "tabel2_gepubliceerd.csv")
+gepubliceerd = dict(zip(tabel2["label"], tabel2["gemiddelde"]))
+
+likert = qk.likert(antwoorden, items, scale=(1, 6), top=5,
+                   bands={"negatief": (1, 3), "positief": (4, 6)}, reported=gepubliceerd)
+antwoorden["functie"].value_counts().to_frame("respondenten")
+"""),
+    py("""
+def overzicht(frame):
+    \"\"\"Een leesbare versie van likert.items: korte kolommen, gemiddelde naast het gepubliceerde.\"\"\"
+    return pd.DataFrame({
+        "item": frame["item"],
+        "n": frame["n"],
+        "n.v.t.": frame["na"],
+        "gemiddelde": frame["mean"].round(2),
+        "Tabel 2": frame["item"].map(gepubliceerd),
+        "positief": (100 * frame["positief"]).round().astype(int).astype(str) + " %",
+    }).reset_index(drop=True)
+
+print("Vijf sterktes (hoogste gemiddelde)")
+display(overzicht(likert.top))
+print("Vijf belemmeringen (laagste gemiddelde)")
+overzicht(likert.bottom)
+"""),
+    md("""
+**Zo lees je dit.** De top-5 en bottom-5 komen overeen met de sterktes en belemmeringen van Tabel 2,
+en de gemiddelden ronden af tot de gepubliceerde waarden. Let op de kolom `n`: drie items hebben maar
+22 geldige antwoorden. Waarom dat ertoe doet, zie je in deel 2.
+
+De figuur hieronder toont alle 18 stellingen als *gedeelde staven*: links van de middellijn de
+antwoorden 1-3, rechts 4-6, gesorteerd op gemiddelde. Zo zie je meteen of een gemiddelde van 5 komt
+van een eensgezind team of van een verdeeld team met veel zessen en een paar drieën.
+"""),
+    py("""
+qk.plot_likert(likert, title="Zorg op school: 23 leerkrachten, 18 stellingen")
+"""),
+    md("""
+**Wat je zelf moet interpreteren.** Een gemiddelde zegt niet *waarom* leerkrachten iets laag scoren.
+"Gesprekken met ouders" heeft een hoog gemiddelde maar ook een blok drieën: een verdeeld team. Ook
+een verschil tussen kleuter en lager kan een rol spelen: `qk.likert(antwoorden, items, by="functie")`
+geeft dezelfde tabel per groep, maar met 8 kleuterleerkrachten is elk antwoord meer dan 10 %.
+"""),
+    md("""
+## 2. Kan dat wel? De gepubliceerde gemiddelden gecontroleerd
+
+Het rapport meldt 23 respondenten. Een gemiddelde van 23 gehele antwoorden is altijd een veelvoud
+van 1/23 (de *GRIM*-test). `qk.check_mean` gaat na of een gerapporteerd gemiddelde, afgerond op twee
+decimalen, zo'n breuk kan zijn.
+"""),
+    py("""
+met_23 = qk.check_means(tabel2.assign(n=23), mean="gemiddelde", n="n", subject="label")
+grim = met_23[met_23["check"] == "grim"][["subject", "reported", "ok", "reason"]]
+grim.rename(columns={"subject": "Tabel 2", "reported": "gemiddelde", "ok": "mogelijk", "reason": "waarom niet"})
+"""),
+    py("""
+onmogelijk = grim.loc[~grim["ok"], "subject"]
+met_22 = qk.check_means(tabel2[tabel2["label"].isin(onmogelijk)].assign(n=22),
+                        mean="gemiddelde", n="n", subject="label")
+met_22[met_22["check"] == "grim"][["subject", "reported", "ok"]].rename(
+    columns={"subject": "Tabel 2", "reported": "gemiddelde", "ok": "mogelijk met n = 22"})
+"""),
+    md("""
+**Zo lees je dit.** Drie gepubliceerde gemiddelden (4,95; 2,14; 2,41) kunnen niet uit 23 gehele
+antwoorden komen, wel uit 22. De meest voor de hand liggende verklaring: bij die stellingen
+antwoordde één leerkracht *n.v.t.* en werd het gemiddelde over 22 berekend. Onze synthetische data
+volgen die lezing: precies op die items staat één `n.v.t.` (en ook op het item van Figuur 12, omdat
+het rapport daar zelf een n.v.t.-antwoord vermeldt). `likert` controleerde bij het inlezen elk
+gepubliceerd gemiddelde met de `n` uit de data: geen enkele vlag.
+"""),
+    py("""
+likert.checks.pivot_table(index="check", values="ok", aggfunc=["sum", "count"])
+"""),
+    md("""
+**Wat je zelf moet interpreteren.** De test zegt alleen dat een getal *onmogelijk* is bij de
+opgegeven n, niet wat er misliep. Een tikfout, een ander aantal respondenten of een n.v.t. die
+stilzwijgend werd weggelaten kunnen allemaal. Vraag het na of vermeld het; verberg het niet.
+"""),
+    md("""
+## 3. SWOT-gesprekken: coderen en turven
+
+In individuele gesprekken noemden 29 leerkrachten per kwadrant (sterktes, zwaktes, bedreigingen,
+kansen) wat hen opviel. Elke uitspraak is een rij. De onderzoeker voegde gelijkaardige antwoorden
+samen tot categorieën en turfde ze (Tabel 3). Hier laten we het codeboek `codebooks/swot_zorg.yaml`
+dat werk voorstellen en vergelijken we met de handmatige categorieën en met het rapport.
+
+Hetzelfde onderwerp kan in meer kwadranten opduiken ("hulp in de klas" is een sterkte, "te weinig
+hulp in de klas" een zwakte). Daarom tellen we een code alleen mee als hij hoort bij het kwadrant
+waarin de uitspraak gedaan werd.
+"""),
+    py("""
+swot = qk.load_corpus(DATA + "swot_gesprekken.csv", text_columns=["uitspraak"])
+uitspraken = swot.tables["swot_gesprekken"]
+boek = qk.read_codebook("../codebooks/swot_zorg.yaml")
+gecodeerd = qk.code(swot, boek, unit="answer")
+
+# de respondent-id van een antwoord is het nummer van de uitspraak: zo komt het kwadrant erbij
+gecodeerd = gecodeerd.merge(uitspraken[["nr", "kwadrant", "categorie"]], left_on="speaker", right_on="nr")
+gecodeerd["kwadrant van de code"] = gecodeerd["code_path"].str.split(" > ").str[0]
+binnen = gecodeerd[gecodeerd["kwadrant van de code"] == gecodeerd["kwadrant"]]
+print(f"{len(uitspraken)} uitspraken, {len(gecodeerd)} automatische coderingen, "
+      f"waarvan {len(gecodeerd) - len(binnen)} in een ander kwadrant dan de uitspraak (niet geteld)")
+"""),
+    py("""
+automatisch = qk.tally(binnen, column="code_name", by="kwadrant")
+handmatig = qk.tally(uitspraken.dropna(subset=["categorie"]), column="categorie", by="kwadrant")
+tabel3 = pd.read_csv(DATA + "tabel3_gepubliceerd.csv")
+
+vergelijking = (tabel3
+    .merge(handmatig[["kwadrant", "label", "count"]], left_on=["kwadrant", "categorie"],
+           right_on=["kwadrant", "label"], how="left").drop(columns="label")
+    .rename(columns={"aantal": "Tabel 3", "count": "handmatig"})
+    .merge(automatisch[["kwadrant", "label", "count"]], left_on=["kwadrant", "categorie"],
+           right_on=["kwadrant", "label"], how="left").drop(columns="label")
+    .rename(columns={"count": "automatisch"}))
+vergelijking["automatisch"] = vergelijking["automatisch"].fillna(0).astype(int)
+vergelijking["verschil"] = vergelijking["automatisch"] - vergelijking["Tabel 3"]
+vergelijking
+"""),
+    md("""
+**Zo lees je dit.** De handmatige categorieën in de data geven precies de turven van Tabel 3. De
+automatische codering komt dicht in de buurt, maar telt bij de meeste categorieën iets minder en bij
+enkele iets meer. Hieronder dezelfde vergelijking als figuur, en daarna de uitspraken waar mens en
+regels het oneens zijn.
+"""),
+    py("""
+lang = vergelijking.melt(id_vars=["kwadrant", "categorie"], value_vars=["Tabel 3", "automatisch"],
+                         var_name="bron", value_name="count")
+lang["code"] = lang["kwadrant"].str[0] + ": " + lang["categorie"]
+lang["code_name"] = lang["code"]
+qk.plot_frequencies(lang[["code", "code_name", "bron", "count"]],
+                    title="SWOT: gepubliceerde turven en automatische codering")
+"""),
+    py("""
+auto_per_uitspraak = binnen.groupby("nr")["code_name"].agg(lambda s: "; ".join(sorted(set(s))))
+naast = uitspraken.set_index("nr")[["kwadrant", "uitspraak", "categorie"]].join(
+    auto_per_uitspraak.rename("automatisch"))
+naast = naast.fillna({"categorie": "", "automatisch": ""})
+anders = naast[naast["categorie"] != naast["automatisch"]]
+print(f"{len(naast) - len(anders)} van {len(naast)} uitspraken: automatisch = handmatig")
+anders
+"""),
+    md("""
+**Waar het verschilt, en waarom.**
+* *Gemist*: uitspraken zonder een van de trefwoorden ("Ik sta er vaak alleen voor" heeft het
+  woord *alleen* niet vlak na *er*; "kijken hoe een leerling het doet" zegt nergens *observeren*).
+  Trefwoorden vinden woorden, geen bedoelingen.
+* *Dubbel*: "Voor een aanmelding bij het CLB moet je drie formulieren invullen" krijgt zowel
+  *Administratie* als *CLB*. De onderzoeker koos één categorie; een regel kan niet kiezen.
+* De twee leerkrachten die geen zwakte noemden, krijgen terecht geen code.
+
+Wil je de codering verbeteren, voeg dan trefwoorden of `near`-regels toe in het codeboek en draai deze
+cellen opnieuw; de kolom `matched` in `gecodeerd` toont welk woord elke code deed vuren.
+"""),
+    md("""
+### Tellen de turven op?
+
+Elke leerkracht gaf per kwadrant één antwoord, dus elk kwadrant zou 29 moeten optellen.
+`qk.check_tally` controleert de gepubliceerde turven; `qk.tally(..., total=...)` doet dezelfde
+controle op een eigen telling en waarschuwt bij een verschil.
+"""),
+    py("""
+pd.concat([qk.check_tally(groep["aantal"].tolist(), 29, subject=kwadrant)
+           for kwadrant, groep in tabel3.groupby("kwadrant", sort=False)])[["subject", "ok", "reason"]]
+"""),
+    md("""
+Zwaktes telt op tot 27. Dat is geen rekenfout zolang twee leerkrachten geen zwakte noemden, en in
+onze data is dat zo. Het rapport zegt het niet: een lezer kan het niet nagaan. Vermeld in je eigen
+verslag bij elke turf ook de noemer.
+
+Tot slot Tabel 3 zoals een verslag ze toont, nu uit de automatische codering ("label (11x)"):
+"""),
+    py("""
+pd.DataFrame({kwadrant: pd.Series(automatisch.loc[automatisch["kwadrant"] == kwadrant, "text"].tolist())
+              for kwadrant in ["Sterktes", "Zwaktes", "Bedreigingen", "Kansen"]}).fillna("")
+"""),
+    md("""
+## 4. Casussen tegen de uitgangspunten van HGW
+
+Vier leerlingbesprekingen werden nagelezen tegen de zeven uitgangspunten van handelingsgericht
+werken (uitgangspunten 6 en 7 in twee delen), met *Ja*, *Soms* of *Neen* (Tabel 5). Een heatmap
+toont in één blik welke uitgangspunten in geen enkele casus terugkomen.
+"""),
+    py("""
+hgw = pd.read_csv(DATA + "casussen_hgw.csv", index_col="casus")
+score = hgw.replace({"Ja": 2, "Soms": 1, "Neen": 0}).astype(float).T
+fig = qk.plot_matrix(score, title="Casussen x uitgangspunten HGW (groen = ja, rood = neen)", cmap="RdYlGn")
+for cel in fig.axes[0].texts:                  # schrijf Ja/Soms/Neen in de cellen i.p.v. 2/1/0
+    cel.set_text({"2": "Ja", "1": "Soms", "0": "Neen"}.get(cel.get_text(), cel.get_text()))
+fig.axes[-1].remove()                          # de kleurenschaal 0-2 zegt hier niets
+fig
+"""),
+    py("""
+pd.read_csv(DATA + "casussen_zorgcontinuum.csv")
+"""),
+    md("""
+**Zo lees je dit.** Wisselwerking, de rol van de leerkracht, samenwerken met ouders en het
+leerlingvolgsysteem zijn overal aanwezig. Doelgericht werken, de stem van de leerling en helder
+geformuleerde afspraken ontbreken in alle vier de casussen. In het zorgcontinuüm valt op dat casus 1
+en 3 wel en casus 2 en 4 niet eerst verhoogde zorg kregen.
+
+**Wat je zelf moet interpreteren.** Vier casussen zijn geen steekproef: de matrix toont een patroon om
+met het zorgteam te bespreken (member check), geen percentage.
+
+### Het reflectiegesprek, gecodeerd
+
+Een kort gesprek tussen de directeur (X), een pedagogisch begeleider (Y) en een zorgcoördinator (Z),
+gecodeerd met het zorgcodeboek: welke fasen en HGW-uitgangspunten komen ter sprake, en bij wie?
+"""),
+    py("""
+gesprek = qk.load_corpus(DATA + "interview_reflectie.txt", participants=DATA + "deelnemers_interview.csv")
+zorg = qk.read_codebook("../codebooks/zorgbeleid.yaml")
+gesprek_gecodeerd = qk.code(gesprek, zorg)
+qk.matrix(gesprek_gecodeerd, rows="code", cols="role", label="name", codebooks=zorg)
+"""),
+    py("""
+qk.excerpts(gesprek_gecodeerd, code=["zorg:hgw_doelgericht", "zorg:fase2_uitbreiding_zorg"], max_chars=220)
+"""),
+    md("""
+**Wat je zelf moet interpreteren.** De codes wijzen aan *waar* een thema ter sprake komt. Of de
+begeleider hier een oordeel geeft of een vraag stelt, en wat het team ermee doet, lees je in de
+fragmenten zelf.
+"""),
+]
+
+
+# =============================================================================== build
+def build(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    for i, cell in enumerate(nb.cells):  # stable ids, so a rebuild gives the same file
+        cell.id = f"cell-{i:02d}"
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+ALL = {"03": ("03_zorgbeleid.ipynb", NB03)}
+
+
+def main(which: list[str]) -> None:
+    for key in which or list(ALL):
+        name, cells = ALL[key]
+        nb = build(cells)
+        nbformat.validate(nb)
+        path = NOTEBOOKS / name
+        nbformat.write(nb, path)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
