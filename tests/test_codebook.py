@@ -225,6 +225,15 @@ def test_read_qdc_delegates_to_refi(tmp_path):
     assert [c.qualified for c in back] == [c.qualified for c in book]
 
 
+def test_shipped_codebooks_read_without_problems(codebook_dir):
+    files = sorted(codebook_dir.glob("*.yaml"))
+    assert files, "codebooks/*.yaml are missing"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CodebookWarning)
+        books = read_codebooks(files)
+    assert all(len(b) > 0 for b in books)
+
+
 ident = st.text(alphabet="abcdefghij_", min_size=1, max_size=6)
 word = st.text(alphabet="abcdeéöxyz", min_size=1, max_size=8)
 

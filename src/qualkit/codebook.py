@@ -654,6 +654,18 @@ def _rules_data(r: Rules) -> dict[str, Any]:
     return d
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes texts with line-break characters YAML would normalise (NEL, LS, PS, CR) double-quoted."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in text for ch in "\x85\u2028\u2029\r") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def write_codebook(book: Codebook, path: str | os.PathLike[str], overwrite: bool = False) -> Path:
     """Write a codebook as YAML that :func:`read_codebook` reads back equal.
 
@@ -676,7 +688,7 @@ def write_codebook(book: Codebook, path: str | os.PathLike[str], overwrite: bool
     True
     """
     target = Path(path)
-    text = yaml.safe_dump(codebook_data(book), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    text = yaml.dump(codebook_data(book), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
     with atomic_output(target, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return target

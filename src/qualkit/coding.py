@@ -200,7 +200,7 @@ class RegexPrefilter:
     Examples
     --------
     >>> f = RegexPrefilter([(0, [re.compile(r"\\b(elk|ieder) gesprek", re.I)]), (1, [re.compile(r"[0-9]+", re.I)])])
-    >>> f.candidates("Ieder gesprek telt"), f.candidates("Geen enkel gesprek")
+    >>> f.candidates("Ieder gesprek telt"), f.candidates("Elk overleg telt")
     ([0, 1], [1])
     """
 
