@@ -62,7 +62,7 @@ from ..errors import (
     UnsupportedFormatError,
     where,
 )
-from ..model import Corpus, Document, Participant
+from ..model import Corpus, Document
 from .common import Loaded, Options
 from .participants import read_document_attributes, read_participants
 
