@@ -293,6 +293,167 @@ fragmenten zelf.
 """),
 ]
 
+# =============================================================================== 04
+NB04 = [
+    md("""
+# 04 · Referentiekader ondersteuningsnetwerken: 7 thema's, 50 bouwstenen, 24 netwerken
+
+**Vraag.** In welke mate past de werking van de 24 ondersteuningsnetwerken bij de 50 bouwstenen
+van het referentiekader, per thema en per netwerk?
+
+**Data.** `data/referentiekader/beoordelingen.csv`: per netwerk en bouwsteen één oordeel
+(*past*, *past deels*, *past niet*, of *knab*: kwam niet aan bod). Welk netwerk welk oordeel krijgt,
+is verzonnen; de *aantallen* zijn die van het inspectierapport "Ondersteuningsnetwerken: naar een
+referentiekader" (onderwijsinspectie, september 2019): Figuur 14 (856 past, 245 past deels,
+71 past niet, 28 knab van 1.200) en Figuur 17 (per thema). Zie `data/referentiekader/README.md`.
+
+**Wat je hier ziet.** Het referentiekader als hiërarchisch codeboek; de oordelen samengevat met
+`qk.ratings`; het bewijs dat onze data optellen tot de gepubliceerde totalen; de twee thema's waar
+Figuur 17 zelf niet optelt; en de verdeling per netwerk.
+"""),
+    py("""
+%matplotlib inline
+import dataclasses
+import pandas as pd
+import qualkit as qk
+
+DATA = "../data/referentiekader/"
+boek = qk.read_codebook("../codebooks/referentiekader_onw.yaml")
+beoordelingen = pd.read_csv(DATA + "beoordelingen.csv")
+beoordelingen.head(3)
+"""),
+    md("""
+## 1. Het referentiekader als codeboek
+
+Het codeboek `referentiekader_onw.yaml` (namespace `ref`) heeft twee niveaus: de thema's `t1`..`t7`
+en daaronder de bouwstenen `b01`..`b50`, elk met een definitie in eigen woorden. Zo kan hetzelfde
+codeboek zowel de oordelen groeperen als gespreksverslagen coderen.
+"""),
+    py("""
+themas = pd.DataFrame([
+    {"thema": t.id, "naam": t.name, "bouwstenen": len(boek.children(t.id)),
+     "van - tot": f"{boek.children(t.id)[0].id} - {boek.children(t.id)[-1].id}"}
+    for t in boek.children(None)
+])
+assert themas["bouwstenen"].tolist() == [9, 8, 12, 7, 7, 4, 3] and themas["bouwstenen"].sum() == 50
+themas
+"""),
+    py("""
+# komt het thema in de data overeen met de plaats van de bouwsteen in het codeboek?
+thema_volgens_codeboek = beoordelingen["bouwsteen"].map(lambda b: boek.ancestors(b)[0].id)
+assert (thema_volgens_codeboek == beoordelingen["thema"]).all()
+print(f"{len(beoordelingen)} oordelen, {beoordelingen['netwerk'].nunique()} netwerken x "
+      f"{beoordelingen['bouwsteen'].nunique()} bouwstenen; elke bouwsteen staat onder het juiste thema")
+"""),
+    md("""
+## 2. Alle oordelen samen, naast Figuur 14
+
+`qk.ratings` telt de oordelen per bouwsteen, per thema (via het codeboek) en in totaal. Het kent twee
+soorten ontbrekende waarden: *knab* (de bouwsteen kwam in het gesprek niet aan bod) en *nvt* (niet
+van toepassing). Ze tellen mee in `share` (aandeel van alle oordelen) maar niet in `valid_share`
+(aandeel van de gegeven oordelen). `ratings` controleert ook of elk netwerk elke bouwsteen kreeg en
+of de totalen kloppen met wat je opgeeft.
+"""),
+    py("""
+figuur14 = {"past": 856, "past deels": 245, "past niet": 71, "knab": 28}
+oordelen = qk.ratings(beoordelingen, unit="netwerk", code="bouwsteen", value="beoordeling",
+                      codebooks=boek, total=1200, reported=figuur14)
+
+totaal = oordelen.overall.assign(**{
+    "Figuur 14": oordelen.overall["value"].map(figuur14).fillna(0).astype(int),
+    "aandeel": (100 * oordelen.overall["share"]).round(1),
+    "aandeel van gegeven oordelen": (100 * oordelen.overall["valid_share"]).round(1),
+})[["value", "count", "Figuur 14", "aandeel", "aandeel van gegeven oordelen"]]
+assert (totaal["count"] == totaal["Figuur 14"]).all()
+totaal.rename(columns={"value": "oordeel", "count": "onze data"})
+"""),
+    py("""
+oordelen.checks[["check", "subject", "reported", "expected", "ok"]]
+"""),
+    md("""
+**Zo lees je dit.** Onze data geven exact de aantallen van Figuur 14, en alle controles zijn `True`:
+24 x 50 = 1.200 oordelen, geen ontbrekend paar, en de vier gepubliceerde aantallen. Het verschil
+tussen de twee aandelen is klein omdat er maar 28 *knab* zijn: 71 % van alle oordelen is *past*,
+73 % van de gegeven oordelen. *nvt* kwam in de beleidsgesprekken niet voor (0).
+"""),
+    md("""
+## 3. Per thema, naast Figuur 17
+
+Per thema horen er 24 x het aantal bouwstenen oordelen te zijn. `qk.check_tally` controleert dat
+voor elke rij van de gepubliceerde Figuur 17.
+"""),
+    py("""
+figuur17 = pd.read_csv(DATA + "figuur17_gepubliceerd.csv")
+cats = ["past", "past deels", "past niet", "knab"]
+controle = pd.concat([
+    qk.check_tally(dict(zip(cats, rij[cats])), 24 * rij["bouwstenen"], subject=rij["naam"])
+    for _, rij in figuur17.iterrows()
+])
+controle[["subject", "reported", "expected", "ok", "reason"]].rename(
+    columns={"subject": "thema", "reported": "24 x bouwstenen", "expected": "som Figuur 17"})
+"""),
+    py("""
+# per_theme noemt het thema bij zijn naam in het codeboek; Figuur 17 bij thema-id en naam
+ons = oordelen.per_theme.pivot_table(index="theme", columns="value", values="count", aggfunc="sum")[cats]
+ons.index = ons.index.map({t.name: t.id for t in boek.children(None)})
+gepubliceerd = figuur17.set_index("thema")[cats]
+verschil = (ons.reindex(gepubliceerd.index) - gepubliceerd).astype(int)
+verschil.insert(0, "naam", figuur17.set_index("thema")["naam"])
+verschil[(verschil[cats] != 0).any(axis=1)]   # onze data min Figuur 17, alleen thema's met een verschil
+"""),
+    md("""
+**Zo lees je dit.** Twee thema's tellen in het rapport niet op: *Organisatie* (9 bouwstenen, dus 216
+oordelen) telt op tot 217, *Visie en strategisch beleid* (8 bouwstenen, 192) tot 191. De som over alle
+thema's klopt wel met Figuur 14. Waarschijnlijk staat één *past niet* bij het verkeerde thema. Onze
+data verschuiven precies die ene: Organisatie heeft er één minder, Visie één meer. Alle andere
+aantallen zijn die van Figuur 17.
+
+**Wat je zelf moet interpreteren.** Een check toont *dat* iets niet klopt, niet *welke* cel fout is.
+Dat één *past niet* verschoof is een aanname; vermeld ze als je deze cijfers gebruikt.
+
+De figuur toont per thema de verdeling van de oordelen (aandeel, met het aantal in elk segment):
+"""),
+    py("""
+qk.plot_ratings(oordelen, by="theme", title="Passend karakter per thema (24 netwerken)")
+"""),
+    md("""
+Alle thema's hebben minstens de helft *past*. *Visie en strategisch beleid* en *Personeelsbeleid en
+professionalisering* hebben het grootste aandeel *past deels* en *past niet*; bij personeelsbeleid
+kwam ook het vaakst een bouwsteen niet aan bod (11 keer *knab*). Of dat aan de netwerken ligt of aan
+de gesprekken (die beperkt waren in tijd), kan de figuur niet zeggen.
+"""),
+    md("""
+## 4. Per netwerk: hoeveel bouwstenen passen?
+
+Het rapport meldt dat bij 19 van de 24 netwerken minstens de helft van de bouwstenen *past*. Met
+dezelfde functie, maar nu met het netwerk als "code", krijg je de verdeling per netwerk.
+"""),
+    py("""
+per_netwerk = qk.ratings(beoordelingen, unit="bouwsteen", code="netwerk", value="beoordeling")
+past = per_netwerk.per_code.query("value == 'past'").set_index("code")["count"]
+minstens_helft = int((past >= 25).sum())
+assert minstens_helft == 19
+print(f"{minstens_helft} van de {past.size} netwerken: minstens 25 van de 50 bouwstenen 'past'")
+"""),
+    py("""
+volgorde = past.sort_values(ascending=False).index        # netwerk met de meeste 'past' bovenaan
+gesorteerd = dataclasses.replace(per_netwerk, per_code=per_netwerk.per_code.set_index("code")
+                                 .loc[volgorde].reset_index())
+fig = qk.plot_ratings(gesorteerd, by="code", title="Oordelen per netwerk (gesorteerd op 'past')")
+fig.axes[0].axvline(0.5, color="black", linewidth=1, linestyle="--")   # de grens 'minstens de helft'
+fig
+"""),
+    md("""
+**Zo lees je dit.** Elke balk is één netwerk; links van de stippellijn ligt de helft van de 50
+bouwstenen. Vijf netwerken halen de helft niet. De netwerken verschillen sterk: van 17 tot 50 keer
+*past*.
+
+**Wat je zelf moet interpreteren.** Een oordeel *past* is een inschatting van de inspectie na één
+beleidsgesprek, geen kwaliteitsoordeel. Welke netwerken laag scoren en waarom (jonge fusie, ander
+model van ondersteuning, beperkte gesprekstijd), vraagt de context uit de gesprekken zelf.
+"""),
+]
+
 
 # =============================================================================== build
 def build(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
@@ -304,7 +465,7 @@ def build(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     return nb
 
 
-ALL = {"03": ("03_zorgbeleid.ipynb", NB03)}
+ALL = {"03": ("03_zorgbeleid.ipynb", NB03), "04": ("04_referentiekader.ipynb", NB04)}
 
 
 def main(which: list[str]) -> None:
