@@ -454,6 +454,168 @@ model van ondersteuning, beperkte gesprekstijd), vraagt de context uit de gespre
 """),
 ]
 
+# =============================================================================== 05
+NB05 = [
+    md("""
+# 05 · Jaarverslag pedagogische begeleiding: getuigenissen naast registratiecijfers
+
+**Vraag.** Waarover vertellen deelnemers en begeleiders als ze getuigen over de begeleiding
+(welke kerntaken en beleidsimpulsen), verschilt dat per rol en onderwijsniveau, en hoe verhoudt
+dat beeld zich tot de tijd die de dienst volgens zijn registratie aan elke kerntaak besteedde?
+
+**Data.** `data/jaarverslag/`, volledig verzonnen maar gemodelleerd op het jaarverslag van een
+pedagogische begeleidingsdienst (studie 003): 25 getuigenissen, elk ingeleid met de functie van de
+getuige ("Directeur basisschool:"), een deelnemersbestand dat elke functie aan een rol en een
+niveau (BaO, SO, DKO, CLB) koppelt, en registratiecijfers (uren per kerntaak en niveau; bereik
+per operationele doelstelling, streefcijfer tegenover gerealiseerd). Zie `data/jaarverslag/README.md`.
+
+**Het categorieënsysteem** (`codebooks/ovsg.yaml`): drie kerntaken (KT1 beroepsbekwaamheid van
+personeelsleden versterken; KT2 instellingen als professionele lerende organisatie; KT3
+ondersteunen bij het pedagogisch project) en vier beleidsimpulsen (BI1 brede basiszorg en
+verhoogde zorg; BI2 effectieve didactiek; BI3 datageletterdheid; BI4 samenwerking met Leerpunt).
+"""),
+    py("""
+%matplotlib inline
+import pandas as pd
+import qualkit as qk
+
+pd.set_option("display.max_colwidth", 100)
+DATA = "../data/jaarverslag/"
+getuigenissen = qk.load_corpus(DATA + "getuigenissen.txt", participants=DATA + "participants.csv")
+beurten = getuigenissen.segments("turn")
+pd.crosstab(beurten["role"], beurten["group"], margins=True, margins_name="totaal")
+"""),
+    md("""
+Elke getuigenis is één beurt, met de rol en het niveau (`group`) uit `participants.csv`. De tabel
+toont wie er aan het woord komt: vooral adviseurs, leraren en directeurs, en meer uit het
+basisonderwijs dan uit de andere niveaus. Dat bepaalt mee wat je verderop ziet.
+
+## 1. Coderen: welke kerntaken en beleidsimpulsen komen ter sprake?
+
+Het codeboek bevat ook passagetypes, Guskey-niveaus en de thema's van het volgende plan; hier
+gebruiken we alleen de kerntaken en beleidsimpulsen.
+"""),
+    py("""
+ovsg = qk.read_codebook("../codebooks/ovsg.yaml")
+alles = qk.code(getuigenissen, ovsg)
+gecodeerd = alles[alles["code_path"].str.startswith(("Kerntaken", "Beleidsimpulsen"))]
+niet_gecodeerd = beurten[~beurten["segment_id"].isin(gecodeerd["segment_id"])]
+print(f"{beurten.shape[0]} getuigenissen, {gecodeerd['segment_id'].nunique()} met minstens één kerntaak "
+      f"of beleidsimpuls, {len(niet_gecodeerd)} zonder")
+niet_gecodeerd[["speaker", "text"]]
+"""),
+    md("""
+De regels vinden in vier getuigenissen niets: daar staat de kerntaak er wel, maar in andere
+woorden ("in het netwerk leer ik van collega's" is KT1 zonder het woord *nascholing*). Een
+onderzoeker codeert die met de hand. `qk.add_coding` voegt een menselijke codering toe naast de
+automatische, met de naam van de codeur en een memo:
+"""),
+    py("""
+for _, beurt in niet_gecodeerd.iterrows():
+    gecodeerd = qk.add_coding(gecodeerd, getuigenissen, beurt["doc_id"], beurt["start"], beurt["end"],
+                              "ovsg:kt1", coder="onderzoeker", codebooks=ovsg,
+                              memo="professionalisering van leraren via een lerend netwerk of sessies")
+gecodeerd["coder"].value_counts()
+"""),
+    md("""
+*Let op:* dat alle vier onder KT1 vallen, is onze lezing van deze vier teksten (netwerken en
+sessies voor individuele leraren). Lees ze zelf en pas de code aan waar je anders oordeelt.
+
+## 2. Code x rol en code x niveau
+
+Een matrix telt per code het aantal getuigenissen per rol. Zo zie je of bv. datageletterdheid vooral
+door begeleiders of ook door scholen zelf genoemd wordt.
+"""),
+    py("""
+per_rol = qk.matrix(gecodeerd, rows="code", cols="role", label="name", codebooks=ovsg)
+qk.plot_matrix(per_rol, title="Getuigenissen per kerntaak/beleidsimpuls en rol")
+"""),
+    py("""
+qk.matrix(gecodeerd, rows="code", cols="group", label="name", codebooks=ovsg)
+"""),
+    md("""
+**Zo lees je dit.** Een cel telt getuigenissen, geen personen: dezelfde functie ("Directeur
+basisschool") kan meermaals getuigen. Met 25 getuigenissen zijn lege cellen geen bewijs dat iets
+ontbreekt; ze tonen waar het jaarverslag (nog) geen stem laat horen, bv. geen getuigenis uit het
+DKO over datageletterdheid.
+
+## 3. Citaten zoals in een verslag
+
+`qk.excerpts` geeft de fragmenten van een code als citaat met de rol erachter, klaar om over te
+nemen. Hier datageletterdheid (BI3):
+"""),
+    py("""
+qk.excerpts(gecodeerd, code="ovsg:bi3", max_chars=260)
+"""),
+    md("""
+## 4. Getuigenissen naast de registratie van tijd
+
+Het jaarverslag registreert de uren per kerntaak en niveau. Leggen we het aandeel van elke kerntaak
+in de getuigenissen naast het aandeel in de geregistreerde tijd, dan zie je of het verhaal van het
+verslag dezelfde verhouding heeft als het werk.
+"""),
+    py("""
+registratie = pd.read_csv(DATA + "registratie.csv")
+uren = registratie.pivot_table(index="niveau", columns="kerntaak", values="uren", aggfunc="sum")
+(100 * uren.div(uren.sum(axis=1), axis=0)).round(0).astype(int).assign(
+    **{"uren (totaal)": uren.sum(axis=1)}).loc[["BaO", "SO", "DKO", "CLB"]]
+"""),
+    py("""
+kt = gecodeerd[gecodeerd["code"].isin(["ovsg:kt1", "ovsg:kt2", "ovsg:kt3"])]
+in_getuigenissen = qk.frequencies(kt)                   # aantal getuigenissen per kerntaak
+in_getuigenissen["share"] = in_getuigenissen["count"] / in_getuigenissen["count"].sum()
+tijd = registratie.groupby("kerntaak")["uren"].sum()
+in_tijd = pd.DataFrame({"code": "ovsg:" + tijd.index.str.lower(), "share": (tijd / tijd.sum()).to_numpy()})
+in_tijd["code_name"] = in_tijd["code"].map(dict(zip(in_getuigenissen["code"], in_getuigenissen["code_name"])))
+
+vergelijk = pd.concat([in_getuigenissen.assign(bron="getuigenissen"), in_tijd.assign(bron="geregistreerde tijd")])
+vergelijk["count"] = (100 * vergelijk["share"]).round(1)
+qk.plot_frequencies(vergelijk[["code", "code_name", "bron", "count"]],
+                    title="Aandeel per kerntaak: getuigenissen en geregistreerde tijd", xlabel="Aandeel (%)")
+"""),
+    md("""
+**Zo lees je dit.** Elke kerntaak heeft twee balken: het aandeel in de getuigenissen en het aandeel
+in de geregistreerde uren. KT3 (pedagogisch project) krijgt in de getuigenissen veel meer ruimte
+dan in de tijd: een vijfde van de getuigenissen, minder dan een tiende van de uren. KT2
+(lerende organisatie) is andersom.
+
+**Wat je zelf moet interpreteren.** Getuigenissen worden *gekozen* om een verslag te illustreren;
+ze zijn geen steekproef van het werk. Een groot verschil is dus een vraag aan wie het verslag
+samenstelde (bewuste keuze, of een taak die weinig tijd kost maar veel indruk maakt?), geen
+vaststelling.
+
+## 5. Bereik per operationele doelstelling
+
+Per operationele doelstelling ("NO 1.1", "BAO BI 3.2") staat een streefcijfer en het gerealiseerde
+bereik. Het percentage gerealiseerd maakt de doelen vergelijkbaar, ook al tellen ze iets anders
+(leraren, scholen, sessies).
+"""),
+    py("""
+bereik = pd.read_csv(DATA + "bereik.csv")
+bereik["% gerealiseerd"] = (100 * bereik["gerealiseerd"] / bereik["streefcijfer"]).round(0).astype(int)
+staaf = pd.DataFrame({"code": bereik["doel"], "code_name": bereik["doel"] + " " + bereik["omschrijving"],
+                      "count": bereik["% gerealiseerd"]})
+fig = qk.plot_frequencies(staaf, title="Bereik per operationele doelstelling", xlabel="% van het streefcijfer")
+ax = fig.axes[0]
+for balk, procent in zip(ax.patches, staaf["count"]):   # groen: gehaald, rood: niet gehaald
+    balk.set_color("#2E8B57" if procent >= 100 else "#C44E52")
+ax.axvline(100, color="black", linewidth=1, linestyle="--")         # het streefcijfer
+fig
+"""),
+    py("""
+bereik.sort_values("% gerealiseerd")[["doel", "omschrijving", "streefcijfer", "gerealiseerd", "% gerealiseerd"]]
+"""),
+    md("""
+**Zo lees je dit.** Rechts van de stippellijn is het streefcijfer gehaald. De doelen rond data
+(BAO BI 3.2, SO BI 3.1) en rond feedback in het secundair (SO BI 2.1) blijven het verst achter; de
+netwerken voor startende leraren en voor zorgcoördinatoren overtreffen hun streefcijfer.
+
+**Wat je zelf moet interpreteren.** Bereik zegt niets over effect. Of deelnemers iets leerden en
+toepasten, vraagt een effectmeting (bv. op de niveaus van Guskey) en de getuigenissen zelf, zoals
+de citaten over datageletterdheid hierboven: daar lees je dat teams juist bij data tijd nodig hebben.
+"""),
+]
+
 
 # =============================================================================== build
 def build(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
@@ -465,7 +627,8 @@ def build(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     return nb
 
 
-ALL = {"03": ("03_zorgbeleid.ipynb", NB03), "04": ("04_referentiekader.ipynb", NB04)}
+ALL = {"03": ("03_zorgbeleid.ipynb", NB03), "04": ("04_referentiekader.ipynb", NB04),
+       "05": ("05_jaarverslag.ipynb", NB05)}
 
 
 def main(which: list[str]) -> None:
