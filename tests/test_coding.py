@@ -284,3 +284,18 @@ def test_regex_prefilter_never_skips_a_regex_that_matches(pieces, sep):
     text = unify_quotes(sep.join(pieces))
     matching = {i for i, (p,) in compiled if p.search(text)}
     assert matching <= set(RegexPrefilter(compiled).candidates(text))
+
+
+def test_benchmark_script_runs_on_a_small_corpus(root):
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "bench_coding.py"), "--words", "5000", "--kinds", "qualkit,regex"],
+        capture_output=True, text=True, timeout=300, check=True,
+    ).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [r["kind"] for r in rows] == ["qualkit", "regex"]
+    assert all(r["words"] >= 5000 and r["words_per_s"] > 0 for r in rows)
+    assert rows[0]["codings"] > 0 and rows[0]["codes"] > 0

@@ -129,11 +129,11 @@ class RuleCoder:
     ) -> list[tuple[int, str, str]]:
         """Return (code index, rule, matched) for one segment, in codebook order."""
         hits = self.matcher.hits(forms)
-        quoted = None
-        regex_candidates: Iterable[int] = ()
+        quoted = text
+        regex_candidates: dict[int, list[re.Pattern[str]]] = {}
         if self.regex_filter:
             quoted = unify_quotes(text)
-            regex_candidates = self.regex_filter.candidates(quoted)
+            regex_candidates = self.regex_filter.patterns_to_run(quoted)
         if not hits and not regex_candidates:
             return []
         found: dict[int, list[tuple[int, int]]] = {}
@@ -151,21 +151,25 @@ class RuleCoder:
                 continue
             if any(t in found for t in cc.exclude):
                 continue
-            fired = self._fired(cc, found, forms, text, quoted)
+            fired = self._fired(cc, found, forms, text, quoted, regex_candidates.get(ci, ()))
             if fired:
                 out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
         return out
 
     def _fired(
-        self, cc: _CompiledCode, found: dict[int, list[tuple[int, int]]], forms: list[str], text: str, quoted: str | None
+        self, cc: _CompiledCode, found: dict[int, list[tuple[int, int]]], forms: list[str], text: str, quoted: str,
+        regexes: Sequence[re.Pattern[str]],
     ) -> list[tuple[str, list[str]]]:
         fired: list[tuple[str, list[str]]] = []
         occurrences = sorted(occ for t in cc.keywords for occ in found.get(t, ()))
         if occurrences:
             fired.append(("keyword", _distinct(" ".join(forms[i:e]) for i, e in occurrences)))
-        if cc.regex and quoted is not None:
-            # search the quote-unified text, report the original characters (same offsets)
-            texts = [text[m.start() : m.end()] for p in cc.regex if (m := p.search(quoted))]
+        if regexes:
+            # search the quote-unified text, report the original characters (same offsets);
+            # in the order of the code's regexes
+            order = {id(p): i for i, p in enumerate(cc.regex)}
+            ms = sorted((order[id(p)], m) for p in regexes if (m := p.search(quoted)))
+            texts = [text[m.start() : m.end()] for _, m in ms]
             if texts:
                 fired.append(("regex", _distinct(texts)))
         pairs = []
@@ -188,14 +192,15 @@ class RuleCoder:
 class RegexPrefilter:
     """Skip the regular expressions that cannot match a segment, without running them.
 
-    Most codebook regexes begin with a word: ``\\b(elk|ieder) gesprek ...``. A
-    regex whose every match must begin with one of some literal words (after
-    an optional ``\\b``) can only match when a word of the segment starts with
-    (after ``\\b``) or contains (without it) one of them. Each distinct word is
-    checked against all such literals once and remembered, so a segment costs
-    one ``findall`` and a dictionary lookup per word. Regexes without such a
-    literal are always run. The filter only skips work: a regex it lets through
-    is still searched as written.
+    Most codebook regexes are built from words: ``\\b(elk|ieder) (gesprek|overleg)``.
+    From each regex's parse tree we take the *required* literal words: groups
+    of alternatives on its top level that every match must contain (a word
+    after ``\\b`` or a space must start a word of the text; elsewhere it must be
+    inside one). A regex can only match when each of its required groups is
+    met by some word of the segment. Every distinct word is checked against all
+    groups once and remembered, so a segment costs one ``findall`` and a
+    dictionary lookup per word. Regexes without a required word are always run.
+    The filter only skips work: a regex it lets through is searched as written.
 
     Examples
     --------
@@ -210,44 +215,82 @@ class RegexPrefilter:
 
     def __init__(self, regexes: Sequence[tuple[int, Sequence[re.Pattern[str]]]]):
         self.always: list[int] = []
-        #: (code, anchored at a word start, literals) for the codes that can be filtered
-        self.filtered: list[tuple[int, bool, tuple[str, ...]]] = []
+        #: required groups: (anchored at a word start, literals)
+        self.groups: list[tuple[bool, tuple[str, ...]]] = []
+        group_ids: dict[tuple[bool, tuple[str, ...]], int] = {}
+        #: per filtered regex: (code, its key group, all its groups)
+        self.regexes: list[tuple[int, frozenset[int]]] = []
+        #: key group -> the filtered regexes that use it as their most selective group
+        self.by_key: dict[int, list[int]] = {}
         for ci, patterns in regexes:
-            keys = [_leading_literals(p.pattern, p.flags) for p in patterns]
-            if any(k is None for k in keys):
-                self.always.append(ci)
-                continue
-            for anchored, literals in keys:  # type: ignore[misc]
-                self.filtered.append((ci, anchored, literals))
+            for p in patterns:
+                options = _required_groups(p.pattern, p.flags)
+                if not options:
+                    self.always.append(ci)
+                    continue
+                ids = frozenset(group_ids.setdefault(o, len(group_ids)) for o in options)
+                key = group_ids[max(options, key=lambda o: (min(len(x) for x in o[1]), o[0]))]
+                self.by_key.setdefault(key, []).append(len(self.regexes))
+                self.regexes.append((ci, ids))
+        self.groups = sorted(group_ids, key=group_ids.__getitem__)
+        self.always_patterns: dict[int, list[re.Pattern[str]]] = {}
+        for ci, patterns in regexes:
+            for p in patterns:
+                if not _required_groups(p.pattern, p.flags):
+                    self.always_patterns.setdefault(ci, []).append(p)
+        self.patterns = [p for _, patterns in regexes for p in patterns if _required_groups(p.pattern, p.flags)]
+        self.always = sorted(set(self.always))
+        # anchored literals are found by looking up the word's prefixes; the others by substring
+        self.prefix_groups: dict[str, set[int]] = {}
+        self.inner_groups: list[tuple[int, tuple[str, ...]]] = []
+        for g, (anchored, literals) in enumerate(self.groups):
+            if anchored:
+                for lit in literals:
+                    self.prefix_groups.setdefault(lit, set()).add(g)
+            else:
+                self.inner_groups.append((g, literals))
+        self.longest = max((len(x) for x in self.prefix_groups), default=0)
         self.cache: dict[str, frozenset[int]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.always or self.filtered)
+        return bool(self.always or self.regexes)
 
-    def _codes_for_word(self, word: str) -> frozenset[int]:
+    def _groups_for_word(self, word: str) -> frozenset[int]:
         w = word.lower().translate(self._FOLD)
-        return frozenset(
-            ci for ci, anchored, literals in self.filtered
-            if any((w.startswith(lit) if anchored else lit in w) for lit in literals)
-        )
+        found: set[int] = set()
+        for k in range(1, min(len(w), self.longest) + 1):
+            found.update(self.prefix_groups.get(w[:k], ()))
+        found.update(g for g, literals in self.inner_groups if any(lit in w for lit in literals))
+        return frozenset(found)
 
     def candidates(self, text: str) -> list[int]:
         """Return the codes whose regexes may match ``text``, in code order."""
-        if not self.filtered:
-            return self.always
+        return sorted(self.patterns_to_run(text))
+
+    def patterns_to_run(self, text: str) -> dict[int, list[re.Pattern[str]]]:
+        """Return code -> the regexes of that code that may match ``text`` (the others cannot)."""
+        run: dict[int, list[re.Pattern[str]]] = {ci: list(ps) for ci, ps in self.always_patterns.items()}
+        if not self.regexes:
+            return run
         cache = self.cache
-        found: set[int] = set(self.always)
+        met: set[int] = set()
         for w in self._WORD.findall(text):
             hit = cache.get(w)
             if hit is None:
-                hit = cache[w] = self._codes_for_word(w)
+                hit = cache[w] = self._groups_for_word(w)
             if hit:
-                found |= hit
-        return sorted(found)
+                met |= hit
+        by_key, regexes, patterns = self.by_key, self.regexes, self.patterns
+        for g in met:
+            for r in by_key.get(g, ()):
+                ci, ids = regexes[r]
+                if ids <= met:
+                    run.setdefault(ci, []).append(patterns[r])
+        return run
 
 
-def _leading_literals(pattern: str, flags: int) -> tuple[bool, tuple[str, ...]] | None:
-    """Return (anchored, literals): every match starts with one of the literal words; None if unknown."""
+def _required_groups(pattern: str, flags: int) -> list[tuple[bool, tuple[str, ...]]]:
+    """Return the literal-word groups every match of the regex must contain (may be empty)."""
     try:
         from re import _parser as sre_parse  # Python 3.11+
     except ImportError:  # pragma: no cover - Python 3.10
@@ -255,15 +298,10 @@ def _leading_literals(pattern: str, flags: int) -> tuple[bool, tuple[str, ...]] 
     try:
         items = list(sre_parse.parse(pattern, flags))
     except Exception:  # noqa: BLE001 - compiled already; a parser quirk only disables the filter
-        return None
-    return _best_required(items, sre_parse)
-
-
-def _best_required(items: list[Any], sp: Any) -> tuple[bool, tuple[str, ...]] | None:
-    """Return the most selective literal set that every match must contain (longest shortest literal)."""
-    c = sp.constants if hasattr(sp, "constants") else sp
+        return []
+    c = sre_parse.constants if hasattr(sre_parse, "constants") else sre_parse
     options = []
-    first = _literals_of(items, sp, False)
+    first = _literals_of(items, sre_parse, False)
     if first is not None:
         options.append(first)
     anchored = False
@@ -272,18 +310,16 @@ def _best_required(items: list[Any], sp: Any) -> tuple[bool, tuple[str, ...]] | 
             anchored = True
             continue
         if k > 0 and op in (c.SUBPATTERN, c.BRANCH):
-            r = _literals_of([(op, av)], sp, anchored)
+            r = _literals_of([(op, av)], sre_parse, anchored)
             if r is not None:
                 options.append(r)
         elif op == c.LITERAL and not re.fullmatch(r"\w", chr(av)):
             # a word that follows a literal space or punctuation starts a \w+ word
-            r = _literals_of(list(items[k + 1 :]), sp, True)
+            r = _literals_of(list(items[k + 1 :]), sre_parse, True)
             if r is not None:
                 options.append(r)
         anchored = False
-    if not options:
-        return None
-    return max(options, key=lambda o: (min(len(x) for x in o[1]), o[0]))
+    return list(dict.fromkeys(options))
 
 
 def _literals_of(items: list[Any], sp: Any, anchored: bool) -> tuple[bool, tuple[str, ...]] | None:

@@ -1,0 +1,192 @@
+"""Benchmark of the coding pass: qualkit's rule coder against spaCy and one big regex.
+
+Builds a synthetic Dutch corpus of N words by sampling turns of the bundled
+sample data (``data/``), codes it with ALL shipped codebooks together
+(``codebooks/*.yaml``), and measures, each in a fresh subprocess:
+
+qualkit    ``qk.code(corpus, books)``: segments frame + the full coding pass
+spacy      spaCy ``blank("nl")`` + lookup lemmatizer, ``nlp.pipe`` over the
+           same segment texts, reading every token's lemma (no matching at all)
+regex      one compiled, case-insensitive regex of every keyword (``\\b(?:a|b|...)\\b``),
+           ``findall`` over every segment: the practical ceiling
+
+and reports words per second, seconds per million words and peak memory
+(``ru_maxrss`` of the subprocess; ``corpus`` is the peak after building the
+corpus, before the measured step).
+
+Run from the project root::
+
+    .venv/bin/python benchmarks/bench_coding.py                 # 1M and 5M words
+    .venv/bin/python benchmarks/bench_coding.py --words 5000    # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+#: used only when data/ holds no transcripts (a fresh checkout without sample data)
+FALLBACK_TURNS = [
+    ("directie", "Onze visie op zorg is de laatste jaren sterk veranderd, we werken nu veel meer samen met het CLB."),
+    ("leerkracht", "In de klas merk ik dat de leerlingen meer nood hebben aan structuur en duidelijke afspraken."),
+    ("zorgcoördinator", "Het afstemmingsgesprek was goed voorbereid, het document stond al een week online."),
+    ("clb-medewerker", "We hebben de doelen samen geformuleerd, maar de opvolging bleef een beetje vaag."),
+    ("leerkracht", "Eerlijk gezegd voelde het soms als een formaliteit, we vinken de punten af en gaan verder."),
+    ("directie", "De pedagogisch begeleider trekt echt de kar als het over het taalbeleid gaat."),
+]
+
+
+def source_turns() -> list[tuple[str | None, str]]:
+    """Return (role, text) of every turn of the sample data, or the fallback paragraphs."""
+    import qualkit as qk
+
+    turns: list[tuple[str | None, str]] = []
+    for folder in sorted(p for p in (ROOT / "data").iterdir() if p.is_dir()) if (ROOT / "data").is_dir() else []:
+        participants = folder / "participants.csv"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                corpus = qk.load_corpus(folder, participants=participants if participants.exists() else None)
+        except Exception:  # noqa: BLE001 - a folder that is not a corpus (scripts, gold ...)
+            continue
+        segs = corpus.segments("turn")
+        turns += [(None if not isinstance(r, str) else r, t) for r, t in zip(segs["role"], segs["text"]) if t.strip()]
+    return turns or FALLBACK_TURNS
+
+
+def build_corpus(n_words: int, seed: int = 1):
+    """Return a Corpus of about ``n_words`` words: documents of ~5,000 words of sampled turns."""
+    from qualkit.model import Corpus, Document, Participant, Segment
+    from qualkit.nlp import words
+
+    turns = source_turns()
+    sizes = [len(words(t)) for _, t in turns]
+    roles = sorted({r for r, _ in turns if r})
+    rng = random.Random(seed)
+    docs = []
+    total = 0
+    d = 0
+    while total < n_words:
+        d += 1
+        doc_id = f"doc{d:05d}"
+        parts, segs, pos, doc_words = [], [], 0, 0
+        while doc_words < 5000 and total + doc_words < n_words:
+            k = rng.randrange(len(turns))
+            role, text = turns[k]
+            label = f"{role or 'spreker'} {rng.randint(1, 4)}: "
+            start = pos + len(label)
+            parts.append(label + text + "\n")
+            segs.append(Segment(doc_id, start, start + len(text), "turn", text, speaker=label[:-2], label_start=pos))
+            pos += len(label) + len(text) + 1
+            doc_words += sizes[k]
+        docs.append(Document(doc_id, "".join(parts), kind="transcript", segments=tuple(segs), attributes={"school": f"s{d % 7}"}))
+        total += doc_words
+    participants = [Participant(f"{r} {i}", role=r) for r in [*roles, "spreker"] for i in range(1, 5)]
+    return Corpus(docs, participants), total
+
+
+def shipped_codebooks():
+    from qualkit.codebook import read_codebooks
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_codebooks(sorted((ROOT / "codebooks").glob("*.yaml")))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def measure(kind: str, n_words: int) -> dict:
+    """Build the corpus, then time one step; return the figures as a dict."""
+    corpus, total = build_corpus(n_words)
+    books = shipped_codebooks()
+    base = peak_mb()
+    extra: dict = {}
+    if kind == "qualkit":
+        import qualkit as qk
+
+        t0 = time.perf_counter()
+        segs = corpus.segments("turn")
+        t1 = time.perf_counter()
+        coded = qk.code(segs, books)
+        t2 = time.perf_counter()
+        seconds = t2 - t0
+        extra = {"segments_s": round(t1 - t0, 2), "coding_s": round(t2 - t1, 2), "codings": len(coded),
+                 "codes": sum(1 for b in books for c in b if c.codable and not c.rules.is_empty())}
+    elif kind == "spacy":
+        import spacy
+
+        nlp = spacy.blank("nl")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        texts = [s.text for d in corpus for s in d.segments]
+        t0 = time.perf_counter()
+        n = 0
+        for doc in nlp.pipe(texts, batch_size=1000):
+            n += sum(1 for t in doc if t.lemma_)
+        seconds = time.perf_counter() - t0
+        extra = {"tokens": n}
+    elif kind == "regex":
+        keywords = sorted({k.rstrip("*") for b in books for c in b for k in c.rules.keywords}, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")", re.IGNORECASE)
+        texts = [s.text for d in corpus for s in d.segments]
+        t0 = time.perf_counter()
+        hits = sum(len(pattern.findall(t)) for t in texts)
+        seconds = time.perf_counter() - t0
+        extra = {"keywords": len(keywords), "hits": hits}
+    else:
+        raise SystemExit(f"unknown measurement {kind!r}")
+    return {"kind": kind, "words": total, "seconds": round(seconds, 3), "words_per_s": round(total / seconds),
+            "s_per_million": round(seconds / total * 1e6, 3), "peak_mb": round(peak_mb()), "corpus_mb": round(base), **extra}
+
+
+def run_in_subprocess(kind: str, n_words: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure", kind, "--words", str(n_words)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--words", type=int, action="append", help="corpus size in words (repeatable; default 1M and 5M)")
+    p.add_argument("--measure", help=argparse.SUPPRESS)
+    p.add_argument("--kinds", default="qualkit,spacy,regex", help="comma-separated: qualkit, spacy, regex")
+    args = p.parse_args(argv)
+    sizes = args.words or [1_000_000, 5_000_000]
+    if args.measure:
+        print(json.dumps(measure(args.measure, sizes[0])))
+        return 0
+    rows = []
+    for n in sizes:
+        for kind in args.kinds.split(","):
+            r = run_in_subprocess(kind, n)
+            rows.append(r)
+            print(json.dumps(r), flush=True)
+    print()
+    print("| words | step | seconds | words/s | s per 1M words | peak MB (corpus alone) |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['words']:,} | {r['kind']} | {r['seconds']:.2f} | {r['words_per_s']:,} | {r['s_per_million']:.2f} | "
+              f"{r['peak_mb']} ({r['corpus_mb']}) |")
+    by = {(r["words"], r["kind"]): r for r in rows}
+    for n in sorted({r["words"] for r in rows}):
+        q, s = by.get((n, "qualkit")), by.get((n, "spacy"))
+        if q and s:
+            print(f"\n{n:,} words: qualkit's full coding pass is {s['seconds'] / q['seconds']:.1f}x as fast as spaCy's lemmatizer alone")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
