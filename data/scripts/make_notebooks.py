@@ -656,7 +656,8 @@ in_motieven = gecodeerd[gecodeerd["segment_id"].isin(motiefbeurten)]
 scholen = deelnemers["school"].nunique()
 over_scholen = qk.frequencies(in_motieven, count="documents")
 over_scholen["in X van N scholen"] = over_scholen["count"].astype(str) + f" van {scholen}"
-over_scholen.sort_values("count", ascending=False, kind="stable")[["code_name", "in X van N scholen"]].head(10)
+over_scholen = over_scholen.rename(columns={"code_name": "thema in de beweegredenen"})
+over_scholen.sort_values("count", ascending=False, kind="stable")[["thema in de beweegredenen", "in X van N scholen"]].head(10)
 """),
     md("""
 Welke fragmenten liggen achter *professionalisering als beweegreden*? Controleer
