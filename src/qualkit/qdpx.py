@@ -314,11 +314,11 @@ def _check_entry_name(path: Path, name: str) -> None:
 class _Source:
     doc: Document
     guid: str
-    raw: str  # the text as stored, before newline normalisation
-    removed: list[int]  # positions of the "\r" dropped from "\r\n"
+    length: int  # the characters positions count: the stored text, or the normalised one
+    removed: list[int]  # positions of the "\r" dropped from "\r\n" (empty when "\r\n" counts once)
 
     def position(self, raw_pos: int) -> int:
-        """Map a position in the stored text to one in the normalised text."""
+        """Map a position as the project counts it to one in the normalised text."""
         return raw_pos - bisect_left(self.removed, raw_pos)
 
 
@@ -333,6 +333,12 @@ class _Reader:
         if self.root.tag != "Project":
             raise ProjectFileError(f"{self.where}: the root element is <{self.root.tag}>, expected <Project> of QDA-XML")
         self.name = self.root.get("name") or archive.path.stem
+        self.origin = self.root.get("origin") or ""
+        # ATLAS.ti and MAXQDA count a "\r\n" in a stored .txt as ONE character: QualCoder skips its
+        # two-character correction for ATLAS.ti (ccbogel/QualCoder qualcoder/refi.py, load_text_source,
+        # "Atlas stored correct positions ... as though it is \n") and writes "\r\n" for MAXQDA without
+        # moving any position (RefiExport.export_project, add_line_ending_for_maxqda). NVivo counts two.
+        self.crlf_once = bool(re.search(r"atlas\.ti|maxqda", self.origin, re.IGNORECASE))
         self.notes: list[str] = []
 
     def project(self) -> QdpxProject:
@@ -346,14 +352,36 @@ class _Reader:
         rows: list[dict[str, Any]] = []
         paths = {c.qualified: b.path(c.id) for b in tree.books for c in b.codes}
         for el in self.root.find("Sources") if self.root.find("Sources") is not None else ():
-            if el.tag != "TextSource":
-                self.notes.append(f"{el.tag} {el.get('name') or el.get('guid')} is left out: qualkit imports text sources only")
+            text_el = el if el.tag == "TextSource" else el.find("Representation") if el.tag == "PDFSource" else None
+            if text_el is None:
+                self.notes.append(self.left_out(el))
                 continue
-            src = self.source(el, variables, sources)
-            rows.extend(self.codings(el, src, tree, users, memo_notes, paths))
+            src = self.source(el, text_el, variables, sources)
+            rows.extend(self.codings(text_el, src, tree, users, memo_notes, paths))
+            boxes = len(el.findall("PDFSelection"))
+            if boxes:
+                self.notes.append(f"{el.tag} {src.doc.id!r}: its text is imported, its {boxes} PDFSelection(s) (areas of a page) are not")
         participants = self.participants(variables, sources)
+        self.unread_parts()
         corpus = Corpus([s.doc for s in sources.values()], participants)
         return QdpxProject(corpus, _coded_frame(rows, list(corpus.documents)), tree.books, self.notes)
+
+    def left_out(self, el: ET.Element) -> str:
+        """Return the note for a source without text qualkit can read, counting the codings lost with it."""
+        codings = len(el.findall(".//Coding"))
+        lost = f" with its {codings} coding(s)" if codings else ""
+        return f"{el.tag} {el.get('name') or el.get('guid')} is left out{lost}: qualkit imports text sources only"
+
+    def unread_parts(self) -> None:
+        """Note the parts of the project qualkit has no place for, so that nothing disappears unmentioned."""
+        annotations = [n for n in self.root.findall("Notes/Note") if n.find("PlainTextSelection") is not None]
+        if annotations:
+            self.notes.append(f"{len(annotations)} note(s) anchored to a text passage (annotations) are not imported")
+        for part, child in (("Sets", "Set"), ("Links", "Link"), ("Graphs", "Graph")):
+            found = self.root.findall(f"{part}/{child}")
+            if found:
+                names = ", ".join(repr(e.get("name") or e.get("guid")) for e in found[:5]) + (" ..." if len(found) > 5 else "")
+                self.notes.append(f"{len(found)} {child}(s) under <{part}> are not imported ({names})")
 
     # ---------------------------------------------------------- parts
 
@@ -416,22 +444,23 @@ class _Reader:
                 f"{self.archive.where(info)}: byte {exc.start} is not UTF-8; REFI-QDA plain text must be UTF-8"
             ) from None
 
-    def source(self, el: ET.Element, variables: dict[str, tuple[str, str]], sources: dict[str, _Source]) -> _Source:
+    def source(self, el: ET.Element, text_el: ET.Element, variables: dict[str, tuple[str, str]], sources: dict[str, _Source]) -> _Source:
+        """Return the document of a source; ``text_el`` holds its text (the source itself, or a PDF's <Representation>)."""
         g = check_guid(el.get("guid"), self.where, f"text source {el.get('name')!r}")
-        text_path = el.get("plainTextPath")
+        text_path = text_el.get("plainTextPath")
         label = el.get("name") or (PurePosixPath(text_path.split("://")[-1]).stem if text_path else g)
         owner = f"source {label!r} ({g})"
-        content = el.find("PlainTextContent")
+        content = text_el.find("PlainTextContent")
         if content is not None:
             raw = content.text or ""
         elif text_path:
             raw = self.entry_text(text_path, owner) or ""
         else:
             raw = ""
-            self.notes.append(f"{owner} has no plain text (only {el.get('richTextPath') or 'no file'}), so it is imported empty")
-        if not raw.strip() and el.get("richTextPath") and (content is not None or text_path):
+            self.notes.append(f"{owner} has no plain text (only {text_el.get('richTextPath') or 'no file'}), so it is imported empty")
+        if not raw.strip() and text_el.get("richTextPath") and (content is not None or text_path):
             # NVivo writes a blank .txt beside a .docx: the text is in the rich version only
-            self.notes.append(f"{owner} has only blank plain text; its content is in {el.get('richTextPath')}, which qualkit does not read")
+            self.notes.append(f"{owner} has only blank plain text; its content is in {text_el.get('richTextPath')}, which qualkit does not read")
         doc_id = label
         n = 1
         while doc_id in {s.doc.id for s in sources.values()}:
@@ -445,7 +474,7 @@ class _Reader:
         doc = Document(
             id=doc_id, text=text, kind=kind, attributes=attributes, source=str(self.archive.path), encoding="utf-8", newline=newline
         )
-        sources[g] = _Source(doc, g, raw, removed)
+        sources[g] = _Source(doc, g, len(text), []) if self.crlf_once else _Source(doc, g, len(raw), removed)
         return sources[g]
 
     def codings(
@@ -463,16 +492,26 @@ class _Reader:
                     f"{self.where}: selection {sg} in {owner} has positions {sel.get('startPosition')!r}-{sel.get('endPosition')!r}; "
                     "expected whole numbers"
                 ) from None
-            if not 0 <= start <= end <= len(src.raw):
+            if start > end:
+                raise ProjectFileError(
+                    f"{self.where}: selection {sg} in {owner} starts at {start} after its end {end}; "
+                    "the project is damaged: correct or remove that selection in the tool that wrote it"
+                )
+            if not 0 <= start <= end <= src.length:
+                counted = " (a \"\\r\\n\" counted once, as " + self.origin + " does)" if self.crlf_once else ""
                 raise ProjectFileError(
                     f"{self.where}: selection {sg} in {owner} spans characters {start}-{end}, outside the source's "
-                    f"{len(src.raw)} characters; the project does not match its sources"
+                    f"{src.length} characters{counted}; the project does not match its sources"
                 )
             spans.append((sel, start, end, sg))
         for c in el.findall("Coding"):  # a coding of the whole source: a selection of all its text
             whole = ET.Element("Whole")
             whole.append(c)
-            spans.append((whole, 0, len(src.raw), ""))
+            spans.append((whole, 0, src.length, ""))
+        bare = sum(1 for sel, *_ in spans if sel.find("Coding") is None)
+        if bare:
+            # MAXQDA writes memos on a passage as a selection without a coding (QualCoder refi.py, load_codings_for_text)
+            self.notes.append(f"{owner}: {bare} selection(s) without a coding (annotations or memos) are not imported")
         for sel, start, end, sg in spans:
             memo = "\n\n".join(t for t in [description_of(sel)] + self.note_refs(sel, memo_notes) if t)
             for coding in sel.findall("Coding"):
@@ -484,7 +523,8 @@ class _Reader:
                     raise ProjectFileError(
                         f"{self.where}: coding {cg} in {owner} refers to code {target}, which the codebook does not hold"
                     )
-                user = coding.get("creatingUser") or sel.get("creatingUser") or el.get("creatingUser")
+                # NVivo leaves creatingUser off selections and codings; QualCoder then falls back to modifyingUser
+                user = next((u for e in (coding, sel, el) for u in (e.get("creatingUser"), e.get("modifyingUser")) if u), None)
                 extra = self.note_refs(coding, memo_notes)
                 a, b = src.position(start), src.position(end)
                 rows.append(
@@ -519,15 +559,32 @@ class _Reader:
         out = []
         for case in self.root.findall("Cases/Case"):
             g = check_guid(case.get("guid"), self.where, f"case {case.get('name')!r}")
+            refs = [r.get("targetGUID", "").strip("{}").lower() for r in case.findall("SourceRef")]
+            if case.get("name") is None and len(refs) == 1 and refs[0] in sources:
+                # MAXQDA and Quirkos keep a document's variables in a nameless case with one SourceRef
+                # (QualCoder refi.py, parse_case_for_file_variables): they are the document's attributes
+                self.document_values(sources[refs[0]], self.values(case, variables, f"case {g}"))
+                continue
             speaker = case.get("name") or g
             values = self.values(case, variables, f"case {speaker!r}")
-            refs = [r.get("targetGUID", "").strip("{}").lower() for r in case.findall("SourceRef")]
             document = values.pop("document", None)
             if document is None and len(refs) == 1 and refs[0] in sources:
                 document = sources[refs[0]].doc.id
             fields = {k: values.pop(k, None) for k in ("person", "role", "group")}
             out.append(Participant(speaker, document=document, attributes=values, **fields))
         return out
+
+
+    def document_values(self, src: _Source, values: dict[str, Any]) -> None:
+        """Add a nameless case's values to its document's attributes; where the source has another value, keep that and note it."""
+        known = src.doc.attributes
+        for name, value in values.items():
+            if name in known and known[name] != value:
+                self.notes.append(
+                    f"document {src.doc.id!r}: variable {name!r} is {known[name]!r} on the source and {value!r} "
+                    "on its case; the source's value is kept"
+                )
+        src.doc = src.doc.with_attributes(**{**values, **known})
 
 
 def _normalise(raw: str) -> tuple[str, list[int], str]:

@@ -58,6 +58,7 @@ import os
 import re
 import unicodedata
 import uuid
+import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -70,7 +71,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml import ElementTree as SafeET
 
 from ._io import atomic_output
-from .errors import CodebookError, ProjectFileError, SourceNotFoundError
+from .errors import CodebookError, ProjectFileError, QualkitWarning, SourceNotFoundError
 from .model import Code, Codebook, Rules
 
 #: the XML namespace of a REFI-QDA project (``project.qde``)
@@ -516,6 +517,11 @@ def read_qdc(path: str | os.PathLike[str], namespace: str | None = None) -> Code
     if root.tag != "CodeBook":
         raise ProjectFileError(f"{p}: the root element is <{root.tag}>, expected <CodeBook> of a REFI-QDA codebook (.qdc)")
     tree = read_code_tree(root.find("Codes"), slug(p.stem, DEFAULT_NAMESPACE), p.stem, str(p), source=str(p))
+    sets = root.findall("Sets/Set")
+    if sets:
+        # ATLAS.ti writes its code groups as <Sets> (a qualkit codebook has no groups besides the code tree)
+        names = ", ".join(repr(s.get("name") or s.get("guid")) for s in sets)
+        warnings.warn(f"{p}: {len(sets)} code group(s) under <Sets> are not imported ({names})", QualkitWarning, stacklevel=2)
     return _pick(tree.books, namespace, p)
 
 
