@@ -181,3 +181,15 @@ def test_labels_are_wrapped_and_cut():
     assert label("Hulp op de klasvloer door de zorgleerkracht", 20) == "Hulp op de klasvloer\ndoor de\nzorgleerkracht"
     long = label("woord " * 40)
     assert long.endswith("…") and len(long.replace("\n", " ")) <= 90
+
+
+def test_returned_figure_shows_as_png_in_jupyter_without_magic():
+    # Jupyter asks an object for _repr_png_; without it a pyplot-free figure shows as text
+    import io
+
+    import matplotlib.image as mpimg
+
+    freq = pd.DataFrame({"code": ["x:a", "x:b"], "code_name": ["Visie", "Tijd"], "count": [3, 1]})
+    png = plot_frequencies(freq)._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert mpimg.imread(io.BytesIO(png)).shape[0] > 100

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as _MplFigure
 
 from .analyse import FREQUENCY_COLUMNS, PALETTE, SHARE_COLUMNS, LikertSummary, RatingsSummary, code_colours
 from .errors import InputError
@@ -35,6 +35,22 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .model import Codebook
+
+class Figure(_MplFigure):
+    """A matplotlib Figure that Jupyter shows as a PNG when it is returned.
+
+    A figure built without pyplot has no display of its own: Jupyter would
+    print ``<Figure size ...>`` unless the user first ran ``%matplotlib inline``.
+    ``_repr_png_`` makes the returned figure show up as the picture itself.
+    """
+
+    def _repr_png_(self) -> bytes:
+        from io import BytesIO
+
+        buffer = BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
 
 #: the width of a label before it wraps, and its maximum length
 LABEL_WIDTH, LABEL_MAX = 38, 90
