@@ -35,12 +35,21 @@ get a fixed timestamp, so the same input gives a byte-identical file.
 
 **Reading** accepts what other tools write: a ``Sources`` or ``sources``
 folder, any single ``.qde`` name, text inline (``<PlainTextContent>``) or by
-``plainTextPath`` (``internal://name`` or a bare name). Line ends are
-normalised to ``"\\n"``; REFI counts a ``"\\r\\n"`` as two characters, so every
-position after one moves back by one (a position between ``"\\r"`` and
-``"\\n"`` lands on the newline). A source without plain text (NVivo keeps
-some only as ``.docx``) is kept with the text it has, and listed in the
-result's ``notes``. Codes that other tools wrote get the namespace
+``plainTextPath`` (``internal://name`` or a bare name), a byte-order mark
+before the XML or a text, and a PDF through the text of its
+``<Representation>``. Line ends are normalised to ``"\\n"``. NVivo (and
+QualCoder) count a stored ``"\\r\\n"`` as two characters, so every position
+after one moves back by one (a position between ``"\\r"`` and ``"\\n"`` lands
+on the newline); a project whose ``origin`` names ATLAS.ti or MAXQDA counts
+it once, so its positions are taken as they are. A coding's coder is the
+``creatingUser`` (or ``modifyingUser``) of the coding, else of its selection,
+else of its source. A ``<Case>`` without a name and with one ``<SourceRef>``
+(how MAXQDA stores a document's variables) adds its values to that
+document's attributes. A source without plain text (NVivo keeps some only as
+``.docx``) is kept with the text it has, and listed in the result's
+``notes``, as is everything not imported: pictures, audio and video (with
+the number of codings lost), selections without a coding (memos on a
+passage), annotation notes, sets, links and graphs. Codes that other tools wrote get the namespace
 ``slug(project name)`` (``"qc project"`` -> ``qc_project``, ``"refi"`` when the
 project has no name); each coding gets ``rule="import:refi"``.
 

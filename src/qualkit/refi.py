@@ -27,12 +27,20 @@ mapping is:
   The text above the trailer is the definition a user sees in any tool.
   ``include``, ``exclude``, ``example`` and the ``rules`` travel in the trailer
   too, so a qualkit -> REFI -> qualkit round trip gives an equal codebook.
+  Why there: QDA-XML 1.0 has no extension point (no ``xs:any``, no
+  ``anyAttribute``), so an own element or attribute makes the file invalid,
+  and a ``<Set>`` or ``<Note>`` is not kept by every tool (QualCoder ignores
+  ``<Sets>`` in a ``.qdc``). A code's ``<Description>`` is the one free text
+  every tool imports and writes back, so only there do the fields survive a
+  trip through another tool.
 * **Codes written by other tools** (no trailer) get their id from their name
   (lower case, accents dropped, other characters ``_``); a name used by more
   than one code is prefixed with its parent's id (``cs_as_programming.programming``),
   and any clash left gets ``-2``, ``-3`` ... Their namespace is the slug of the
   file name (``.qdc``) or of the project name (``.qdpx``), or ``"refi"``.
-* Codes with ``isCodable="false"`` become categories (``codable=False``).
+* Codes with ``isCodable="false"`` become categories (``codable=False``); a
+  code without ``isCodable`` is codable. Code groups (``<Sets>``, as ATLAS.ti
+  writes them) have no place in a qualkit codebook: :func:`read_qdc` warns.
 * Codes come back in tree order: depth first, siblings in their order. A
   codebook already in that order (as nested YAML gives) round-trips equal.
 
