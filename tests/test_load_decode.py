@@ -77,9 +77,12 @@ def test_nul_bytes_are_refused_as_binary(tmp_path):
     )
 
 
-def test_utf16_without_bom_is_refused_not_garbled():
+def test_utf16_without_bom_is_detected_not_garbled():
+    # behaviour changed on purpose: the NUL pattern tells UTF-16 without a BOM apart from binary data
+    little, big = decode_bytes("X: één".encode("utf-16-le")), decode_bytes("X: één".encode("utf-16-be"))
+    assert (little.text, little.encoding, big.text, big.encoding) == ("X: één", "utf-16-le", "X: één", "utf-16-be")
     with pytest.raises(EncodingError, match="byte offset 1 holds a NUL byte"):
-        decode_bytes("X: ja".encode("utf-16-le"))
+        decode_bytes("X: ja\x01\x02".encode("utf-16-le"))  # control characters: not text
 
 
 def test_damaged_utf16_is_refused():

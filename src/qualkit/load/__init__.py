@@ -63,7 +63,7 @@ from ..errors import (
     where,
 )
 from ..model import Corpus, Document
-from .common import Loaded, Options
+from .common import FoldedLine, Loaded, Options
 from .participants import read_document_attributes, read_participants
 
 __all__ = ["load_corpus", "read_participants", "read_document_attributes", "SUPPORTED_EXTENSIONS", "KINDS"]
@@ -107,7 +107,11 @@ def load_corpus(
         only its labels start turns in .txt/.md/.docx transcripts (so a line
         "Bijvoorbeeld: ..." is not a speaker), unless ``speaker_pattern`` is
         given too. Speakers it does not list give one
-        :class:`~qualkit.errors.UnknownSpeakerWarning`.
+        :class:`~qualkit.errors.UnknownSpeakerWarning` for the whole corpus,
+        which also lists the lines that look like a speaker's turn
+        ("R1: ...", "Interviewer: ...", or a label that starts two or more
+        lines) but did not start one because their label is not in the file,
+        with file and line.
     documents : path-like, optional
         A documents file (CSV/XLSX with a ``document`` column); its other
         columns become document attributes.
@@ -152,10 +156,11 @@ def load_corpus(
         loaded.documents.extend(part.documents)
         loaded.participants.extend(part.participants)
         loaded.tables.update(part.tables)
+        loaded.folded.extend(part.folded)
     docs = _with_attributes(loaded.documents, attributes, documents)
     corpus = Corpus(docs, [*people, *loaded.participants], loaded.tables)
     if participants:
-        _warn_unknown_speakers(corpus, participants)
+        _warn_unknown_speakers(corpus, participants, loaded.folded)
     return corpus
 
 
@@ -284,8 +289,14 @@ def _with_attributes(docs: list[Document], attributes: dict[str, dict[str, Any]]
     return [d.with_attributes(**attributes[d.id]) if d.id in attributes else d for d in docs]
 
 
-def _warn_unknown_speakers(corpus: Corpus, source: Any) -> None:
-    """One warning for the whole corpus: the turn and entry speakers the participants file lacks."""
+def _warn_unknown_speakers(corpus: Corpus, source: Any, folded: Sequence[FoldedLine] = ()) -> None:
+    """One warning for the whole corpus: the speakers the participants file lacks.
+
+    Those are the turn and entry speakers it does not list (tables, subtitles,
+    field notes), and the lines that look like a speaker's turn but did not
+    start one because their label is not in the file (see
+    :func:`~qualkit.load.common.folded_lines`).
+    """
     missing: dict[str, list[str]] = {}
     for doc in corpus:
         for seg in doc.segments:
@@ -294,12 +305,30 @@ def _warn_unknown_speakers(corpus: Corpus, source: Any) -> None:
                     docs = missing.setdefault(seg.speaker, [])
                     if doc.id not in docs:
                         docs.append(doc.id)
+    parts = []
     if missing:
         listed = "; ".join(f"{s!r} ({', '.join(d)})" for s, d in sorted(missing.items()))
-        warnings.warn(
-            f"{where(source)}: {len(missing)} speaker(s) not in the participants file: {listed}; their segments "
+        parts.append(
+            f"{len(missing)} speaker(s) not in the participants file: {listed}; their segments "
             "have no person, role or group; add them to the participants file (with a 'document' column when a "
-            "label is only used in one document)",
-            UnknownSpeakerWarning,
-            stacklevel=3,
+            "label is only used in one document)"
         )
+    if folded:
+        parts.append(_folded_message(folded))
+    if parts:
+        warnings.warn(f"{where(source)}: " + ". Also, ".join(parts), UnknownSpeakerWarning, stacklevel=3)
+
+
+def _folded_message(folded: Sequence[FoldedLine], shown: int = 10) -> str:
+    by_label: dict[tuple[str, str], list[int]] = {}
+    for f in folded:
+        by_label.setdefault((f.label, f.source), []).append(f.line)
+    places = []
+    for (label, source), lines in sorted(by_label.items()):
+        numbers = ", ".join(map(str, lines[:shown])) + (", ..." if len(lines) > shown else "")
+        places.append(f"{label!r} ({source}, line{'s' if len(lines) > 1 else ''} {numbers})")
+    return (
+        f"{len(folded)} line(s) look like speaker turns but their label is not in the participants file, so they "
+        f"did not start a turn (their text is part of the turn or header before them): {'; '.join(places)}; add "
+        "these speakers to the participants file, or pass speaker_pattern=r'...' to say which labels are speakers"
+    )

@@ -10,16 +10,46 @@ Examples
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import NoSpeakersError, where
 from ..model import Document, Participant
-from .cues import SpeakerRule
+from .cues import HEADER_KEYS, SpeakerRule
 from .decode import Decoded
-from .lines import Parsed, parse_lines
+from .lines import Parsed, iter_lines, parse_lines
+
+#: first words of a label that name a role, so the label is a speaker even when it occurs once
+ROLE_WORDS = frozenset(
+    """interviewer interviewster interviewee int intv moderator moderatrice mod respondent resp deelnemer
+    spreker speaker participant leerkracht leraar lerares lkr juf meester directeur directrice directie dir
+    zorgcoördinator zorgcoordinator zoco zorgleerkracht ouder moeder vader leerling student clb onderzoeker
+    begeleider coach ondersteuner voorzitter secretaris pedagoog psycholoog logopedist""".split()
+)
+#: short capitals that mark a remark, not a speaker
+_REMARKS = frozenset({"nb", "n.b.", "ps", "p.s.", "ok", "oké", "tip", "let op"})
+
+
+@dataclass(frozen=True)
+class FoldedLine:
+    """A line that looks like a speaker turn but started none: its label is not in the participants file.
+
+    Attributes
+    ----------
+    label : str
+    source : str
+        The file.
+    line : int
+        The line of the document text (1-based; in a .docx a paragraph or a line of one).
+    """
+
+    label: str
+    source: str
+    line: int
 
 
 @dataclass
@@ -38,6 +68,7 @@ class Loaded:
     documents: list[Document] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
     tables: dict[str, Any] = field(default_factory=dict)
+    folded: list[FoldedLine] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +114,10 @@ def transcript_document(
 ) -> Loaded:
     """Parse ``text`` into a transcript document; raise when no line starts a turn.
 
+    With a participants file (and no ``speaker_pattern=``) the lines that
+    look like a speaker's turn but whose label the file lacks are returned in
+    :attr:`Loaded.folded` (see :func:`folded_lines`).
+
     Raises
     ------
     NoSpeakersError
@@ -96,7 +131,71 @@ def transcript_document(
         raise NoSpeakersError(no_speakers_message(path, doc_id, rule.mode, opts))
     doc = Document(id=doc_id, text=text, kind="transcript", segments=parsed.segments, source=os.fspath(path),
                    encoding=encoding, newline=newline)
-    return Loaded([doc])
+    folded = folded_lines(doc, forced or {}) if rule.mode == "listed" else []
+    return Loaded([doc], folded=folded)
+
+
+@lru_cache(maxsize=1)
+def _open_rule() -> SpeakerRule:
+    return SpeakerRule.open()
+
+
+def looks_like_speaker(label: str) -> bool:
+    """True when a label reads as a speaker on its own: a digit, a parenthesis, a role word or all capitals.
+
+    Examples
+    --------
+    >>> [looks_like_speaker(x) for x in ("R2", "Int.", "P3 (directeur)", "INT", "Bijvoorbeeld", "NB")]
+    [True, True, True, True, False, False]
+    """
+    if label.casefold() in _REMARKS:
+        return False
+    first = label.split()[0].casefold().rstrip(".").split("-")[0]
+    letters = [ch for ch in label if ch.isalpha()]
+    return (any(ch.isdigit() for ch in label) or "(" in label or first in ROLE_WORDS
+            or (bool(letters) and all(ch.isupper() for ch in letters)))
+
+
+def folded_lines(doc: Document, forced: Mapping[int, Any]) -> list[FoldedLine]:
+    """The lines of a transcript whose label did not start a turn but that look like a speaker's turn.
+
+    Only the participants' labels start turns, so that "Bijvoorbeeld: ..." stays
+    speech; a real speaker missing from the file would then be folded into the
+    turn before without anyone knowing. A line counts when the open label rule
+    finds a cue on it that started no turn, its label is no header key, and the
+    label looks like a speaker (:func:`looks_like_speaker`) or starts two or
+    more such lines in the document. In the header (before the first turn)
+    only a role word or a repeated label counts, so a title "Focusgroep 2: ..."
+    is not reported. Lines of a transcript table (``forced``) never count: the
+    table says who speaks.
+
+    Examples
+    --------
+    >>> from qualkit.model import Segment
+    >>> text = "X: Ja.\\nBijvoorbeeld: zo.\\nR1: Nee."
+    >>> doc = Document.from_text("d", text, kind="transcript",
+    ...     segments=(Segment("d", 3, len(text), "turn", text[3:], speaker="X", label_start=0),))
+    >>> folded_lines(doc, {})
+    [FoldedLine(label='R1', source='d', line=3)]
+    """
+    starts = {s.label_start for s in doc.segments if s.unit == "turn"}
+    first_turn = min(starts, default=len(doc.text))
+    match = _open_rule().match
+    found: list[tuple[str, int, bool]] = []
+    for i, (pos, line) in enumerate(iter_lines(doc.text)):
+        if i in forced:
+            continue
+        cue = match(line)
+        if cue is None or not cue.label or cue.label.casefold() in HEADER_KEYS:
+            continue
+        indent = len(line) - len(line.lstrip())
+        if pos + indent not in starts:
+            found.append((cue.label, i + 1, pos < first_turn))
+    counts = Counter(label for label, _, _ in found)
+    source = doc.source or doc.id
+    return [FoldedLine(label, source, line) for label, line, in_header in found
+            if counts[label] >= 2 or (looks_like_speaker(label) and not in_header)
+            or (in_header and label.split()[0].casefold().rstrip(".") in ROLE_WORDS)]
 
 
 def no_speakers_message(path: str | os.PathLike[str], doc_id: str, mode: str, opts: Options) -> str:

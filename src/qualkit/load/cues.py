@@ -7,9 +7,18 @@ after the colon (``X: [00:12:31] text``). A label is at most 50 characters of
 letters (diacritics included), digits, spaces, hyphens, dots, apostrophes and
 parentheses; it starts with a letter or digit and holds at least one letter,
 so a bare time (``00:12``) is never a speaker. The colon must be followed by
-white space or the end of the line, so ``https://`` is not a cue. The
-transcription-service layout ``Speaker 1  0:03`` (label, two or more spaces,
-a time, nothing else) starts a turn whose text is on the following lines.
+white space or the end of the line, so ``https://`` is not a cue.
+
+Markdown around a label is part of the cue, not of the label: a list bullet
+(``- Leerkracht 2: ...``, ``* ...``) and emphasis that closes before or after
+the colon (``**Leerkracht 2:** ...``, ``**Leerkracht 2**: ...``,
+``__X:__ ...``). The spoken text after it is kept exactly as written.
+
+The transcription-service layout ``Speaker 1  0:03`` (label, two or more
+spaces or a tab, a time, nothing else) starts a turn whose text is on the
+following lines; Otter, Teams ("Download as .docx") and similar services
+write it. Its label may also hold commas, as directory names do
+("Wouters, Koen (Leerkracht)"), since the layout itself marks the speaker.
 
 Which labels may start a turn is a :class:`SpeakerRule`:
 
@@ -50,6 +59,10 @@ STAMP = rf"\[{TIME}\]|\({TIME}\)|{TIME}"
 _LABEL_CHAR = r"(?:[^\W_]|[ .'’()\-])"
 #: a generic speaker label (see the module docstring)
 LABEL = rf"(?=[\d .'’()\-]*[^\W\d_])[^\W_]{_LABEL_CHAR}{{0,49}}"
+#: a label in the transcription-service layout: commas allowed ("Wouters, Koen")
+SERVICE_LABEL = r"(?=[\d .,'’()\-]*[^\W\d_])[^\W_](?:[^\W_]|[ .,'’()\-]){0,79}"
+#: Markdown emphasis around a label
+_EMPHASIS = r"\*\*|__|\*|_"
 #: header keys that do not start a turn before the first turn in open mode
 HEADER_KEYS = frozenset(
     """datum date titel title onderwerp topic locatie location plaats place tijd time duur duration
@@ -59,7 +72,7 @@ HEADER_KEYS = frozenset(
 )
 #: a cue's colon lies within this many characters of the line start (timestamps, 50-character
 #: label, indentation); the service layout's time too
-_CUE_REACH = 100
+_CUE_REACH = 120
 _NOTE = re.compile(r"[ \t]*(?:\([^()\n]*\)|\[[^\[\]\n]*\])[ \t]*")
 
 
@@ -112,12 +125,16 @@ class Cue:
     text_offset: int
 
 
-def _cue_regexes(label: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _cue_regexes(label: str, service_label: str | None = None) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # a bullet, then emphasis that may close before or after the colon (only when it was opened)
     inline = re.compile(
-        rf"[ \t]*(?:(?P<t1>{STAMP})[ \t]+)?(?P<label>{label})[ \t]*(?:(?P<t2>{STAMP})[ \t]*)?:"
+        rf"[ \t]*(?:[-*+•][ \t]+)?(?P<em>{_EMPHASIS})?(?:(?P<t1>{STAMP})[ \t]+)?(?P<label>{label})[ \t]*"
+        rf"(?:(?P<t2>{STAMP})[ \t]*)?(?(em)(?:{_EMPHASIS})?):(?(em)(?:{_EMPHASIS})?)"
         rf"(?:[ \t]+(?:(?P<t3>\[{TIME}\]|\({TIME}\))[ \t]*)?|$)"
     )
-    service = re.compile(rf"[ \t]*(?P<label>{label})[ \t]{{2,}}(?P<t1>{TIME})[ \t]*$")
+    service = re.compile(
+        rf"[ \t]*(?P<label>{service_label or label})(?:[ \t]*\t[ \t]*|[ \t]{{2,}})(?P<t1>{TIME})[ \t]*$"
+    )
     return inline, service
 
 
@@ -140,7 +157,7 @@ class SpeakerRule:
     @classmethod
     def open(cls) -> SpeakerRule:
         """Any label of the generic form starts a turn."""
-        return cls("open", *_cue_regexes(LABEL))
+        return cls("open", *_cue_regexes(LABEL, SERVICE_LABEL))
 
     @classmethod
     def listed(cls, labels: Iterable[str]) -> SpeakerRule:

@@ -18,8 +18,14 @@ How a transcript's text becomes its base layer of segments (the same for
   of a turn are not part of any turn (they sit between two turns).
 * Text before the first cue is the header (unit "header"), trimmed of white
   space. Bracketed lines in the header are part of the header only.
-* A turn's ``time_start`` is its cue's timestamp (None without one);
-  ``time_end`` stays None, as a text transcript only gives start times.
+* A turn's ``time_start`` is its cue's timestamp (None without one).
+* f4/f5transkript put a timestamp at the *end* of a paragraph
+  (``B: Met een telefoontje. #00:01:02-3#``: ``-3`` is tenths of a second).
+  Such a stamp at the end of a line is kept in the text as a note segment
+  (a transcriber's mark, not speech) and the turn ends before it; the last
+  one in a turn is its ``time_end``, and the next turn, when its cue has no
+  time, starts then (``time_start``). Without such stamps ``time_end`` stays
+  None, as a text transcript only gives start times.
 
 So every non-white-space character is in a turn (with its cue), a note or
 the header; nothing is dropped.
@@ -37,14 +43,17 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..model import Segment
-from .cues import Cue, is_note_line
+from .cues import Cue, is_note_line, parse_time
 
 #: a line matcher: the cue that starts a line, or None
 Matcher = Callable[[str], "Cue | None"]
+#: an f4/f5transkript timestamp at the end of a line: #00:01:02-3#
+_END_STAMP = re.compile(r"#(?P<time>\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?)#[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -81,14 +90,16 @@ def iter_lines(text: str) -> Iterator[tuple[int, str]]:
 class _Open:
     """The turn (or entry) being read: its cue and the extent of its content."""
 
-    __slots__ = ("cue", "label_start", "cue_end", "first", "last")
+    __slots__ = ("cue", "label_start", "cue_end", "first", "last", "time_start", "time_end")
 
-    def __init__(self, cue: Cue, label_start: int, cue_end: int) -> None:
+    def __init__(self, cue: Cue, label_start: int, cue_end: int, time_start: float | None) -> None:
         self.cue = cue
         self.label_start = label_start
         self.cue_end = cue_end
         self.first: int | None = None  # first non-space character after the cue (speech or note)
         self.last: int | None = None  # end of the last speech line
+        self.time_start = time_start
+        self.time_end: float | None = None  # the last end-of-line stamp (f4)
 
     def add(self, start: int, end: int, speech: bool) -> None:
         if self.first is None:
@@ -102,7 +113,23 @@ class _Open:
         else:
             start, end = self.first, self.last
         return Segment(doc_id, start, end, unit, text[start:end], speaker=self.cue.label,
-                       time_start=self.cue.time, label_start=self.label_start)
+                       time_start=self.time_start, time_end=self.time_end, label_start=self.label_start)
+
+    def add_content(self, doc_id: str, text: str, start: int, end: int, notes: list[Segment]) -> None:
+        """Add the non-blank content ``text[start:end]`` of one line; a trailing f4 stamp becomes a note."""
+        m = _END_STAMP.search(text, start, end) if text[end - 1] == "#" else None
+        if m is None:
+            self.add(start, end, True)
+            return
+        speech_end = m.start()
+        while speech_end > start and text[speech_end - 1] in " \t":
+            speech_end -= 1
+        if speech_end > start:
+            self.add(start, speech_end, True)
+        stamp_end = m.start() + len(m.group(0).rstrip())
+        notes.append(Segment(doc_id, m.start(), stamp_end, "note", text[m.start() : stamp_end]))
+        self.add(m.start(), stamp_end, False)
+        self.time_end = parse_time(m.group("time").replace("-", "."))
 
 
 def parse_lines(
@@ -140,16 +167,19 @@ def parse_lines(
         if cue is not None and current is None and skip is not None and skip(cue):
             cue = None
         if cue is not None:
+            ended = None
             if current is None:
                 header_end = pos
             else:
                 out.append(current.segment(doc_id, text, unit))
+                ended = current.time_end
             indent = len(line) - len(line.lstrip())
-            current = _Open(cue, pos + indent, pos + cue.text_offset)
+            # an f4 stamp ended the turn before: this turn starts then
+            current = _Open(cue, pos + indent, pos + cue.text_offset, ended if cue.time is None else cue.time)
             rest = line[cue.text_offset :]
             if rest.strip():
                 lead = len(rest) - len(rest.lstrip())
-                current.add(pos + cue.text_offset + lead, pos + len(line.rstrip()), True)
+                current.add_content(doc_id, text, pos + cue.text_offset + lead, pos + len(line.rstrip()), out)
             continue
         if current is None or not line.strip():
             continue
@@ -159,7 +189,7 @@ def parse_lines(
             out.append(Segment(doc_id, start, end, "note", text[start:end]))
             current.add(start, end, False)
         else:
-            current.add(start, end, True)
+            current.add_content(doc_id, text, start, end, out)
     if current is not None:
         out.append(current.segment(doc_id, text, unit))
     head = header_segment(doc_id, text, len(text) if header_end is None else header_end)

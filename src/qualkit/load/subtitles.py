@@ -8,8 +8,10 @@
 * The speaker comes from a ``<v Name>`` tag (Teams; a cue with several
   voices becomes several parts) or else from a ``Name: `` prefix (Zoom, SRT)
   that satisfies the speaker label rules (or ``speaker_pattern=``). Other
-  tags (``<c>``, ``<i>``, ``</v>``, timestamps) are removed and entities
-  (``&amp;``) decoded; payload lines are joined with a space.
+  tags (``<c>``, ``<i>``, ``</v>``, timestamps, and the SRT position codes
+  ``{\\an8}`` some subtitle editors write) are removed, then entities are
+  decoded (``&amp;`` -> ``&``, ``&lt;`` -> ``<``: after the tags, so an
+  escaped ``&lt;i&gt;`` stays as text); payload lines are joined with a space.
 * Consecutive cues of the same speaker merge into one turn with the first
   cue's start as ``time_start`` and the last cue's end as ``time_end``. A cue
   without speaker is a turn of its own with speaker None (who spoke is
@@ -46,7 +48,7 @@ from .decode import read_text
 _TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"[ \t]*(?P<start>{_TIME})[ \t]+-->[ \t]+(?P<end>{_TIME})(?:[ \t].*)?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+(?P<name>[^>]*))?>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[^>]*>|\{\\[^{}]*\}")
 _SPACE = re.compile(r"\s+")
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
