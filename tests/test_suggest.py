@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -12,7 +14,16 @@ from sklearn.linear_model import LogisticRegression
 from qualkit.columns import CODED_COLUMNS
 from qualkit.errors import InputError
 from qualkit.model import Corpus, Document, Segment
-from qualkit.suggest import REPORT_COLUMNS, SUGGESTION_COLUMNS, Suggester, _Features, word_features
+from qualkit.suggest import (
+    DEFAULT_THRESHOLD,
+    REPORT_COLUMNS,
+    SUGGESTION_COLUMNS,
+    THRESHOLD_GRID,
+    Suggester,
+    _Features,
+    best_threshold,
+    word_features,
+)
 
 TIJD = "netwerk:tijd"
 VISIE = "leiderschap:visie"
@@ -172,7 +183,74 @@ def test_bad_input_gives_clear_errors(fitted):
         fitted.suggest(SEGMENTS.drop(columns="text"))
     with pytest.raises(InputError) as info:
         fitted.suggest(SEGMENTS, threshold=1.5)
-    assert str(info.value) == "Suggester.suggest: threshold must be between 0 and 1, got 1.5"
+    assert str(info.value) == (
+        "Suggester.suggest: threshold must be between 0 and 1, or 'cv' for the threshold chosen by "
+        "cross-validation, got 1.5"
+    )
+    with pytest.raises(InputError) as info:
+        fitted.report(threshold="hoog")
+    assert str(info.value) == (
+        "Suggester.report: threshold must be between 0 and 1, or 'cv' for the threshold chosen by "
+        "cross-validation, got 'hoog'"
+    )
+
+
+# ---------------------------------------------------------------- the threshold chosen by cross-validation
+
+
+def f1_at(y: np.ndarray, p: np.ndarray, t: float) -> float:
+    """F1 of predicting p >= t, written out independently of qualkit."""
+    predicted = p >= t
+    tp = int(np.sum(predicted & (y == 1)))
+    fp = int(np.sum(predicted & (y == 0)))
+    fn = int(np.sum(~predicted & (y == 1)))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def test_best_threshold_by_hand():
+    # Predicting p >= 0.6 finds 2 of the 3 coded turns with no false alarm: F1 = 4/5. Every other
+    # grid value is worse: >= 0.55 adds a false alarm (4/6), <= 0.10 predicts everything (6/8 = 0.75).
+    y = np.array([1, 1, 0, 0, 1])
+    p = np.array([0.9, 0.6, 0.55, 0.2, 0.1])
+    assert best_threshold(y, p) == 0.6
+    # 0.25 up to 0.80 all separate perfectly (12 grid values): the middle one, 0.50, is chosen.
+    assert best_threshold(np.array([1, 0]), np.array([0.8, 0.2])) == 0.5
+    # Only 0.15, 0.20 and 0.25 lie between the negative (0.1) and the lower example (0.27): 0.20.
+    assert best_threshold(np.array([0, 1, 1]), np.array([0.1, 0.27, 0.9])) == 0.2
+    # Nothing separates 0.3 (uncoded) from 0.26 (coded): predicting both (F1 2/3) wins, at 0.05 to
+    # 0.25, and the middle of those five values is 0.15.
+    assert best_threshold(np.array([0, 1]), np.array([0.3, 0.26])) == 0.15
+    # Nothing can be found (the one example scores lowest, under every grid value): the default.
+    assert best_threshold(np.array([1, 0]), np.array([0.01, 0.9])) == DEFAULT_THRESHOLD
+    assert best_threshold(np.array([], dtype=int), np.array([])) == DEFAULT_THRESHOLD
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=30))
+def test_best_threshold_is_a_grid_value_no_other_grid_value_beats(pairs):
+    y = np.array([int(a) for a, _ in pairs])
+    p = np.array([b for _, b in pairs])
+    chosen = best_threshold(y, p)
+    assert chosen in THRESHOLD_GRID
+    assert all(f1_at(y, p, chosen) >= f1_at(y, p, t) for t in THRESHOLD_GRID)
+
+
+def test_the_threshold_is_chosen_on_the_pooled_out_of_fold_probabilities(fitted):
+    y = fitted.labels_[fitted.codes_].to_numpy().ravel()
+    p = fitted.cv_probabilities_[fitted.codes_].to_numpy().ravel()
+    best = max(f1_at(y, p, t) for t in THRESHOLD_GRID)
+    assert f1_at(y, p, fitted.threshold_) == best > 0
+    # suggest() and report() use it by default.
+    assert fitted.suggest(SEGMENTS).equals(fitted.suggest(SEGMENTS, threshold=fitted.threshold_))
+    assert (fitted.suggest(SEGMENTS)["probability"] >= fitted.threshold_).all()
+    assert fitted.report().equals(fitted.report(threshold=fitted.threshold_))
+
+
+def test_without_cross_validation_the_threshold_is_the_default():
+    one = SEGMENTS["doc_id"] == "fg_a"
+    model = Suggester(min_examples=2).fit(SEGMENTS[one], CODED[CODED["doc_id"] == "fg_a"])
+    assert model.cv_probabilities_.empty and model.codes_ == [TIJD, VISIE]
+    assert model.threshold_ == DEFAULT_THRESHOLD
 
 
 # ---------------------------------------------------------------- the bundled sample and the gold coding
@@ -184,33 +262,40 @@ def test_fit_suggest_round_on_the_sample_data_with_grouped_cross_validation(data
     import qualkit as qk
 
     gold = pd.read_csv(data_dir / "gold" / "codering_mens.csv", keep_default_na=False)
-    files = [data_dir / "afstemming" / f"{doc}.txt" for doc in sorted(gold["doc_id"].unique())]
+    # One coder per document (LV, AI; see data/gold/README.md): together one gold coding.
+    assert set(gold["coder"]) == {"LV", "AI"} and gold.groupby("doc_id")["coder"].nunique().eq(1).all()
+    gold["coder"] = "mens"
+    folder = data_dir / "afstemming"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        corpus = qk.load_corpus(files, participants=data_dir / "afstemming" / "participants.csv")
+        corpus = qk.load_corpus(folder, participants=folder / "participants.csv", documents=folder / "documents.csv")
     turns = corpus.segments("turn")
+    assert sorted(turns["doc_id"].unique()) == sorted(gold["doc_id"].unique())  # every focus group is coded
+    assert turns["doc_id"].nunique() == 5
     iclb = turns["doc_id"] == "focusgroep_iclb_1"
-    model = qk.Suggester().fit(turns, gold, coder="LV")
-    # Every turn of both documents is a training example; codes LV used fewer than 5 times are skipped.
+    model = qk.Suggester().fit(turns, gold, coder="mens")
+    # Every turn of the five documents is a training example; codes used fewer than 5 times are skipped.
     assert len(model.labels_) == len(turns)
     counts = gold.groupby("code").size()
     assert model.skipped_ == {c: int(n) for c, n in counts.items() if n < 5}
     assert sorted(model.codes_) == sorted(c for c, n in counts.items() if n >= 5)
-    # Grouped CV with two documents: each document's probabilities come from a model of the other.
+    # Grouped CV with five documents and five splits: one document per fold, so the probabilities of
+    # focusgroep_iclb_1 come from a model (and features) of the four other documents.
     assert model.cv_probabilities_.notna().all().all()
-    other = qk.Suggester().fit(turns[~iclb], gold[gold["doc_id"] != "focusgroep_iclb_1"], coder="LV")
+    other = qk.Suggester().fit(turns[~iclb], gold[gold["doc_id"] != "focusgroep_iclb_1"], coder="mens")
     code = "assemblage:rel_pbsog_iclb"
     expected = other.models_[code].predict_proba(other.features_.transform(turns.loc[iclb, "text"].tolist()))[:, 1]
     np.testing.assert_allclose(model.cv_probabilities_.loc[iclb.to_numpy(), code].to_numpy(), expected)
     report = model.report()
     assert set(report.loc[report["status"] == "learned", "code"]) == set(model.codes_)
-    # Suggestions on the held-out document, scored against LV with evaluate.
-    suggested = other.suggest(turns[iclb], threshold=0.3)
+    assert model.threshold_ in THRESHOLD_GRID
+    # Suggestions on the held-out document, scored against the gold coding with evaluate.
+    suggested = other.suggest(turns[iclb])
     assert set(suggested["code"]) <= set(other.codes_) and (suggested["coder"] == "auto:model").all()
-    result = qk.evaluate(pd.concat([gold, suggested]), gold="LV", predicted="auto:model",
+    assert (suggested["probability"] >= other.threshold_).all()
+    result = qk.evaluate(pd.concat([gold, suggested]), gold="mens", predicted="auto:model",
                          units=turns, codes=other.codes_)
-    assert result.n_documents == 2 and result.excluded == 0
+    assert result.n_documents == 5 and result.excluded == 0
     micro = result.overall.iloc[0]
     assert micro["predicted"] == suggested.drop_duplicates(["segment_id", "code"]).shape[0]
-    assert micro["support"] == gold[gold["code"].isin(other.codes_) & (gold["doc_id"] == "focusgroep_iclb_1")].shape[0] + \
-        gold[gold["code"].isin(other.codes_) & (gold["doc_id"] != "focusgroep_iclb_1")].shape[0]
+    assert micro["support"] == gold[gold["code"].isin(other.codes_)].shape[0]

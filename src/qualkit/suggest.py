@@ -18,6 +18,17 @@ it has seen would look better than it is. :meth:`Suggester.report` gives the
 cross-validated precision, recall and F1 per code and lists the codes with too
 few examples to learn.
 
+The same out-of-fold probabilities choose the threshold (``threshold_``): the
+value on a fixed grid with the best F1 over all learned codes together (micro
+F1) on the researcher's own documents. How high the probabilities of a code
+run depends on the regularisation and on how rare the code is, so a fixed 0.5
+is arbitrary; the chosen threshold is the default of :meth:`Suggester.suggest`
+and :meth:`Suggester.report` (``threshold="cv"``). It is one number for all
+codes on purpose: a threshold per code, chosen on 5 to 20 examples, fits those
+examples and does worse on new documents (``benchmarks/README.md``). It is
+chosen on the training documents only, so an evaluation on other documents
+stays honest (``benchmarks/bench_suggest.py`` does exactly that).
+
 Examples
 --------
 >>> import pandas as pd
@@ -69,6 +80,13 @@ REPORT_COLUMNS: list[str] = [
 MODEL_RULE = "model"
 #: how many of the strongest word features are shown in ``matched``
 N_MATCHED = 3
+#: the threshold when there is no cross-validation to choose one (fewer than two documents)
+DEFAULT_THRESHOLD = 0.5
+#: candidate thresholds (0.05, 0.10, ..., 0.95); a coarse grid, so that the threshold is
+#: not fitted to the exact probabilities of a handful of examples
+THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(1, 20))
+#: ``threshold=CV_THRESHOLD`` means the threshold chosen by cross-validation, ``threshold_``
+CV_THRESHOLD = "cv"
 
 _SEGMENT_NEEDED = ("doc_id", "segment_id", "start", "end", "text")
 _CODED_NEEDED = ("doc_id", "start", "end", "code", "coder")
@@ -158,6 +176,10 @@ class Suggester(BaseEstimator):
     cv_probabilities_ : pandas.DataFrame
         Out-of-fold probabilities (segment x learned code) of the grouped
         cross-validation; empty when there are fewer than two documents.
+    threshold_ : float
+        The threshold of :data:`THRESHOLD_GRID` with the best out-of-fold F1
+        over all learned codes pooled (see :func:`best_threshold`);
+        :data:`DEFAULT_THRESHOLD` without cross-validation or learned codes.
     labels_ : pandas.DataFrame
         The training labels (segment x code, 0/1).
 
@@ -226,7 +248,15 @@ class Suggester(BaseEstimator):
         matrix = self.features_.fit_transform(texts) if len(texts) else None
         self.models_ = {c: self._model().fit(matrix, labels[c].to_numpy()) for c in learnable}
         self.cv_probabilities_ = self._cross_validate(train, labels, learnable)
+        self.threshold_ = self._cv_threshold(labels)
         return self
+
+    def _cv_threshold(self, labels: pd.DataFrame) -> float:
+        """Return the threshold with the best pooled out-of-fold F1 over the learned codes."""
+        if self.cv_probabilities_.empty:
+            return DEFAULT_THRESHOLD
+        codes = list(self.cv_probabilities_.columns)
+        return best_threshold(labels[codes].to_numpy().ravel(), self.cv_probabilities_.to_numpy().ravel())
 
     def _coders(self, coded: pd.DataFrame, coder: str | Sequence[str] | None) -> list[str]:
         found = list(dict.fromkeys(coded["coder"].dropna().tolist()))
@@ -276,15 +306,17 @@ class Suggester(BaseEstimator):
 
     # ------------------------------------------------------------ using
 
-    def suggest(self, segments: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
+    def suggest(self, segments: pd.DataFrame, threshold: float | str = CV_THRESHOLD) -> pd.DataFrame:
         """Return the codes the models propose on ``segments``.
 
         Parameters
         ----------
         segments : pandas.DataFrame
             Segments to code (a segments frame).
-        threshold : float
-            A code is suggested when its probability is at least this.
+        threshold : float or "cv"
+            A code is suggested when its probability is at least this; ``"cv"``
+            (the default) is ``threshold_``, chosen by the grouped
+            cross-validation on the training documents.
 
         Returns
         -------
@@ -296,8 +328,7 @@ class Suggester(BaseEstimator):
         """
         check_is_fitted(self, "models_")
         _check_columns(segments, _SEGMENT_NEEDED, "Suggester.suggest: segments")
-        if not 0 <= threshold <= 1:
-            raise InputError(f"Suggester.suggest: threshold must be between 0 and 1, got {threshold!r}")
+        cutoff = self._cutoff(threshold, "Suggester.suggest")
         frame = segments.reset_index(drop=True)
         if frame.empty or not self.codes_:
             return pd.DataFrame(columns=SUGGESTION_COLUMNS)
@@ -306,11 +337,22 @@ class Suggester(BaseEstimator):
         for code in self.codes_:
             model = self.models_[code]
             probability = model.predict_proba(matrix)[:, 1]
-            for i in np.flatnonzero(probability >= threshold):
+            for i in np.flatnonzero(probability >= cutoff):
                 rows.append(self._suggestion(frame.iloc[i], code, float(probability[i]), matrix[i], model))
         out = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
         order = ["doc_id", "start", "probability"]
         return out.sort_values(order, ascending=[True, True, False], kind="stable").reset_index(drop=True)
+
+    def _cutoff(self, threshold: float | str, where: str) -> float:
+        """Return the threshold to use, or raise for a bad ``threshold``."""
+        if isinstance(threshold, str) and threshold == CV_THRESHOLD:
+            return self.threshold_
+        if isinstance(threshold, str) or not 0 <= threshold <= 1:
+            raise InputError(
+                f"{where}: threshold must be between 0 and 1, or {CV_THRESHOLD!r} for the threshold "
+                f"chosen by cross-validation, got {threshold!r}"
+            )
+        return float(threshold)
 
     def _suggestion(
         self, segment: pd.Series, code: str, probability: float, x: sparse.csr_matrix, model: LogisticRegression
@@ -339,13 +381,17 @@ class Suggester(BaseEstimator):
         best = [names[words.col[i]].split(":", 1)[1] for i in np.argsort(-weight) if weight[i] > 0]
         return MATCHED_SEP.join(list(dict.fromkeys(best))[:N_MATCHED])
 
-    def report(self, threshold: float = 0.5) -> pd.DataFrame:
+    def report(self, threshold: float | str = CV_THRESHOLD) -> pd.DataFrame:
         """Return the grouped cross-validated precision, recall and F1 per code.
 
         Parameters
         ----------
-        threshold : float
-            The probability from which a code counts as suggested.
+        threshold : float or "cv"
+            The probability from which a code counts as suggested; ``"cv"``
+            (the default) is ``threshold_``, the threshold :meth:`suggest` uses.
+            That threshold was chosen on these same out-of-fold probabilities,
+            so its scores are slightly optimistic (one number fitted over all
+            codes); a held-out document gives the unbiased figure.
 
         Returns
         -------
@@ -355,6 +401,7 @@ class Suggester(BaseEstimator):
             they cannot be computed.
         """
         check_is_fitted(self, "models_")
+        cutoff = self._cutoff(threshold, "Suggester.report")
         docs = self._train_["doc_id"].to_numpy()
         rows = []
         for code in self.labels_.columns:
@@ -370,7 +417,7 @@ class Suggester(BaseEstimator):
                 rows.append({**base, "status": "learned", "precision": np.nan, "recall": np.nan, "f1": np.nan,
                              "note": "cross-validation needs codings in two or more documents"})
                 continue
-            predicted = (self.cv_probabilities_[code].to_numpy() >= threshold).astype(int)
+            predicted = (self.cv_probabilities_[code].to_numpy() >= cutoff).astype(int)
             tp = int(((predicted == 1) & (y == 1)).sum())
             fp = int(((predicted == 1) & (y == 0)).sum())
             fn = int(((predicted == 0) & (y == 1)).sum())
@@ -383,6 +430,36 @@ class Suggester(BaseEstimator):
         frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
         frame["_order"] = frame["status"].map({"learned": 0, "skipped": 1})
         return frame.sort_values(["_order", "code"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def best_threshold(y: np.ndarray, probability: np.ndarray) -> float:
+    """Return the threshold of :data:`THRESHOLD_GRID` with the best F1 for labels ``y``.
+
+    Ties (often: a whole range of thresholds gives the same predictions) go to
+    the middle of the tied thresholds, away from the edges where one more or one
+    fewer example would change the result. When no threshold finds a single
+    example (F1 0 everywhere) the answer is :data:`DEFAULT_THRESHOLD`.
+
+    Examples
+    --------
+    >>> best_threshold(np.array([1, 1, 0, 0]), np.array([0.4, 0.3, 0.2, 0.1]))
+    0.25
+    >>> best_threshold(np.array([1, 0]), np.array([0.01, 0.9]))  # the one example is never found
+    0.5
+    """
+    y = np.asarray(y).astype(bool)
+    probability = np.asarray(probability, dtype=float)
+    scores = []
+    for t in THRESHOLD_GRID:
+        predicted = probability >= t
+        tp = int((predicted & y).sum())
+        wrong = int((predicted & ~y).sum()) + int((~predicted & y).sum())
+        scores.append(2 * tp / (2 * tp + wrong) if tp else 0.0)
+    best = max(scores)
+    if best == 0:
+        return DEFAULT_THRESHOLD
+    tied = [t for t, f1 in zip(THRESHOLD_GRID, scores) if f1 == best]
+    return tied[(len(tied) - 1) // 2]
 
 
 def _check_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
