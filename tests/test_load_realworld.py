@@ -13,7 +13,7 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 
-from qualkit.errors import EmptySourceError, EncodingError, UnknownSpeakerWarning
+from qualkit.errors import EmptySourceError, EncodingError, NoSpeakersError, UnknownSpeakerWarning
 from qualkit.load import load_corpus
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -495,3 +495,79 @@ def test_mixed_newlines(tmp_path):
     doc = load_one(raw(tmp_path, "fg.txt", data))
     assert (doc.text, doc.newline) == ("X: Een\nlange zin.\nY: Twee.\n", "mixed")
     assert turns(doc) == [("X", "Een\nlange zin."), ("Y", "Twee.")]
+
+
+def test_word_transcribe_export_time_first(tmp_path):
+    d = docx.Document()
+    for p in ["Interview zorgcoördinator.m4a", "Transcript", "00:00:00 Spreker 1", "Zullen we beginnen?",
+              "00:00:04 Spreker 2", "Ja: graag.", "Eerst de agenda.", "01:02:03 Spreker 1", "Dank u."]:
+        d.add_paragraph(p)
+    d.save(tmp_path / "word.docx")
+    doc = load_one(tmp_path / "word.docx")
+    assert [(s.speaker, s.time_start, s.text) for s in doc.units("turn")] == [
+        ("Spreker 1", 0.0, "Zullen we beginnen?"), ("Spreker 2", 4.0, "Ja: graag.\nEerst de agenda."),
+        ("Spreker 1", 3723.0, "Dank u.")]
+    assert doc.units("header")[0].text == "Interview zorgcoördinator.m4a\nTranscript"
+
+
+def test_docx_table_keeps_a_filled_extra_column_as_notes(tmp_path):
+    d, _ = table_docx(tmp_path, "t.docx", [
+        ["Naam", "Tekst", "Opmerking"],
+        ["Leerkracht 4", "Dat lukt niet.", "zucht"],
+        ["Moderator", "Waarom niet?", ""],
+    ])
+    d.save(tmp_path / "t.docx")
+    doc = load_one(tmp_path / "t.docx")
+    assert doc.text == "Leerkracht 4: Dat lukt niet.\n[Opmerking: zucht]\nModerator: Waarom niet?"
+    assert turns(doc) == [("Leerkracht 4", "Dat lukt niet."), ("Moderator", "Waarom niet?")]
+    assert [s.text for s in doc.units("note")] == ["[Opmerking: zucht]"]
+
+
+def test_old_teams_docx_with_arrow_timings_is_refused_with_a_fix(tmp_path):
+    d = docx.Document()
+    for p in ["0:0:0.0 --> 0:0:4.380", "Maes, Eline", "Goedemorgen.", "", "0:0:5.10 --> 0:0:7.0", "Koen Wouters",
+              "Dag."]:
+        d.add_paragraph(p)
+    d.save(tmp_path / "oud.docx")
+    with pytest.raises(NoSpeakersError) as info:
+        load_corpus(tmp_path / "oud.docx")
+    assert str(info.value) == (
+        f"{tmp_path / 'oud.docx'}, line 1: no speaker turns found: the text holds subtitle timings "
+        "('0:0:0.0 --> 0:0:4.380') with the speaker on a line of its own, a layout qualkit reads from .vtt and "
+        ".srt files only; download the transcript as .vtt (in Teams: Transcript, Download, .vtt) and load that "
+        "file, or load this one as plain text with kinds={'oud.docx': 'text'}"
+    )
+
+
+# --- properties: every cue style, with and without f4 stamps, in every encoding -----------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STYLES = ["{l}: ", "{l}:\t", "**{l}:** ", "**{l}**: ", "- {l}: ", "[00:01:02] {l}: ", "(00:01:02) {l}:  "]
+LABELS = st.sampled_from(["INTERVIEWER", "R1", "Int.", "Resp.", "I", "Leerkracht 2", "D’Hondt", "Zoco (school A)"])
+SPEECH = st.lists(st.sampled_from(["ja", "nee", "één", "*echt*", "‘zo’", "(lacht)", "10:05", "Bijvoorbeeld:", "#"]),
+                  min_size=1, max_size=6).map(" ".join)
+
+
+@st.composite
+def variant_transcripts(draw):
+    lines, expected = [], []
+    for _ in range(draw(st.integers(1, 5))):
+        label, speech = draw(LABELS), draw(SPEECH)
+        stamp = draw(st.sampled_from(["", " #00:00:12-5#", "\t#01:02:03-0# "]))
+        lines.append(draw(st.sampled_from(STYLES)).format(l=label) + speech + stamp)
+        expected.append((label, speech))
+    return "\n".join(lines), expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(variant_transcripts(), st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16-le", "utf-16-be"]),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_every_cue_style_keeps_speakers_text_and_offsets(tmp_path_factory, variant, encoding, newline):
+    text, expected = variant
+    path = tmp_path_factory.mktemp("v") / "fg.txt"
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    doc = load_one(path)
+    assert doc.text == text
+    assert turns(doc) == expected

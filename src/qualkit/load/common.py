@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,11 +129,15 @@ def transcript_document(
         doc_id, text, rule.matcher_for(text), "turn", forced=forced, skip=lambda cue: rule.is_header_key(cue.label)
     )
     if parsed.count("turn") == 0:
-        raise NoSpeakersError(no_speakers_message(path, doc_id, rule.mode, opts))
+        raise NoSpeakersError(no_speakers_message(path, doc_id, rule.mode, opts, text))
     doc = Document(id=doc_id, text=text, kind="transcript", segments=parsed.segments, source=os.fspath(path),
                    encoding=encoding, newline=newline)
     folded = folded_lines(doc, forced or {}) if rule.mode == "listed" else []
     return Loaded([doc], folded=folded)
+
+
+_SUBTITLE_TIMING = re.compile(r"^[ \t]*(?:\d+:)?\d+:\d+(?:[.,]\d+)?[ \t]+-->[ \t]+(?:\d+:)?\d+:\d+(?:[.,]\d+)?[ \t]*$",
+                             re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -198,9 +203,22 @@ def folded_lines(doc: Document, forced: Mapping[int, Any]) -> list[FoldedLine]:
             or (in_header and label.split()[0].casefold().rstrip(".") in ROLE_WORDS)]
 
 
-def no_speakers_message(path: str | os.PathLike[str], doc_id: str, mode: str, opts: Options) -> str:
-    """The message of :class:`NoSpeakersError` for one file, by speaker-rule mode."""
+def no_speakers_message(path: str | os.PathLike[str], doc_id: str, mode: str, opts: Options,
+                        text: str = "") -> str:
+    """The message of :class:`NoSpeakersError` for one file, by speaker-rule mode.
+
+    A text with subtitle timing lines (``0:0:0.0 --> 0:0:4.380``, as older Teams
+    .docx transcripts hold, with the speaker on the next line) gets its own
+    advice: that layout is read from .vtt/.srt files only.
+    """
     name = Path(path).name
+    timing = _SUBTITLE_TIMING.search(text)
+    if timing is not None:
+        line = text.count("\n", 0, timing.start()) + 1
+        return (f"{where(path, line)}: no speaker turns found: the text holds subtitle timings "
+                f"({timing.group(0).strip()!r}) with the speaker on a line of its own, a layout qualkit reads "
+                "from .vtt and .srt files only; download the transcript as .vtt (in Teams: Transcript, Download, "
+                f".vtt) and load that file, or load this one as plain text with kinds={{{name!r}: 'text'}}")
     fix = (f"pass speaker_pattern=r'...' (a regular expression for your labels), or load the file as plain "
            f"text with kinds={{{name!r}: 'text'}}")
     if mode == "pattern":

@@ -17,7 +17,8 @@ the colon (``**Leerkracht 2:** ...``, ``**Leerkracht 2**: ...``,
 The transcription-service layout ``Speaker 1  0:03`` (label, two or more
 spaces or a tab, a time, nothing else) starts a turn whose text is on the
 following lines; Otter, Teams ("Download as .docx") and similar services
-write it. Its label may also hold commas, as directory names do
+write it. So does ``00:00:03 Speaker 1`` (a full ``h:mm:ss`` time, a space,
+the label, nothing else), as Word's Transcribe exports it. Its label may also hold commas, as directory names do
 ("Wouters, Koen (Leerkracht)"), since the layout itself marks the speaker.
 
 Which labels may start a turn is a :class:`SpeakerRule`:
@@ -61,6 +62,8 @@ _LABEL_CHAR = r"(?:[^\W_]|[ .'’()\-])"
 LABEL = rf"(?=[\d .'’()\-]*[^\W\d_])[^\W_]{_LABEL_CHAR}{{0,49}}"
 #: a label in the transcription-service layout: commas allowed ("Wouters, Koen")
 SERVICE_LABEL = r"(?=[\d .,'’()\-]*[^\W\d_])[^\W_](?:[^\W_]|[ .,'’()\-]){0,79}"
+#: a full recording time h:mm:ss (the time-first service layout needs one)
+_HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 #: Markdown emphasis around a label
 _EMPHASIS = r"\*\*|__|\*|_"
 #: header keys that do not start a turn before the first turn in open mode
@@ -132,8 +135,11 @@ def _cue_regexes(label: str, service_label: str | None = None) -> tuple[re.Patte
         rf"(?:(?P<t2>{STAMP})[ \t]*)?(?(em)(?:{_EMPHASIS})?):(?(em)(?:{_EMPHASIS})?)"
         rf"(?:[ \t]+(?:(?P<t3>\[{TIME}\]|\({TIME}\))[ \t]*)?|$)"
     )
+    # "Label  0:03" or, with a full h:mm:ss time first, "00:00:03 Label" (the label only once, so that a
+    # speaker_pattern with named groups still compiles)
     service = re.compile(
-        rf"[ \t]*(?P<label>{service_label or label})(?:[ \t]*\t[ \t]*|[ \t]{{2,}})(?P<t1>{TIME})[ \t]*$"
+        rf"[ \t]*(?:(?P<t0>{_HMS})[ \t]+)?(?P<label>{service_label or label})"
+        rf"(?(t0)|(?:[ \t]*\t[ \t]*|[ \t]{{2,}})(?P<t1>{TIME}))[ \t]*$"
     )
     return inline, service
 
@@ -195,17 +201,16 @@ class SpeakerRule:
         if m is not None:
             stamp = m.group("t1") or m.group("t2") or m.group("t3")
             return Cue(m.group("label").strip(), parse_time(stamp) if stamp else None, m.end())
-        m = self.service.match(line)
-        if m is not None:
-            return Cue(m.group("label").strip(), parse_time(m.group("t1")), len(line))
-        return None
+        return self.match_service(line)
 
     def match_service(self, line: str) -> Cue | None:
         """Like :meth:`match`, for the transcription-service layout (``Label  0:03``) only."""
         if ":" not in line[:_CUE_REACH]:
             return None
         m = self.service.match(line)
-        return None if m is None else Cue(m.group("label").strip(), parse_time(m.group("t1")), len(line))
+        if m is None:
+            return None
+        return Cue(m.group("label").strip(), parse_time(m.group("t0") or m.group("t1")), len(line))
 
     def matcher_for(self, text: str) -> Callable[[str], Cue | None]:
         """Return the line matcher for one text.
