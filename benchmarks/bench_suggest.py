@@ -128,6 +128,13 @@ def main() -> None:
     table = pd.DataFrame(rows)
     print(table.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else table.round(3).to_string(index=False))
     print(f"\nSuggester fit+suggest over the folds: {model_seconds:.1f} s; rule coder: {rule_seconds:.1f} s")
+    print("\nRule coder per gold coder (LV's documents were used when the codebook rules were checked):")
+    for coder, docs in pd.read_csv(GOLD, keep_default_na=False).groupby("coder")["doc_id"]:
+        units = turns[turns["doc_id"].isin(set(docs))]
+        part = pd.concat([gold[gold["doc_id"].isin(set(docs))], rules[rules["doc_id"].isin(set(docs))]])
+        micro = qk.evaluate(part, gold=GOLD_CODER, predicted="auto:rules", units=units, codes=codes).overall.iloc[0]
+        print(f"  {coder} ({len(set(docs))} documents): micro precision {micro['precision']:.3f}, "
+              f"recall {micro['recall']:.3f}, F1 {micro['f1']:.3f}")
     for label, frame in (("threshold 0.5", default), ("threshold chosen by inner CV", chosen_cv)):
         per_code = qk.evaluate(pd.concat([gold, frame]), gold=GOLD_CODER, predicted="auto:model", units=turns,
                                codes=codes)
