@@ -466,6 +466,15 @@ def test_unknown_turn_speakers_and_folded_lines_share_one_warning(tmp_path):
     ]
 
 
+def test_header_title_with_a_digit_is_not_reported_but_a_role_is(tmp_path):
+    text = "Focusgroep 2: directies\nInterviewer: Welkom.\nX: Dag.\n"
+    path = raw(tmp_path, "fg.txt", text.encode("utf-8"))
+    people = raw(tmp_path, "p.csv", b"speaker\nX\n")
+    doc, unknown = caught_warnings(lambda: load_corpus(path, participants=people)["fg"])
+    assert doc.units("header")[0].text == "Focusgroep 2: directies\nInterviewer: Welkom."
+    assert len(unknown) == 1 and f": 'Interviewer' ({path}, line 2); add" in str(unknown[0].message)
+
+
 def test_bundled_data_gives_no_folded_line_warning(data_dir):
     folder = data_dir / "afstemming"
     _, unknown = caught_warnings(lambda: load_corpus(folder, participants=folder / "participants.csv",

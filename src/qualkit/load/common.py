@@ -155,10 +155,14 @@ def looks_like_speaker(label: str) -> bool:
     """
     if label.casefold() in _REMARKS:
         return False
-    first = label.split()[0].casefold().rstrip(".").split("-")[0]
     letters = [ch for ch in label if ch.isalpha()]
-    return (any(ch.isdigit() for ch in label) or "(" in label or first in ROLE_WORDS
+    return (any(ch.isdigit() for ch in label) or "(" in label or _has_role_word(label)
             or (bool(letters) and all(ch.isupper() for ch in letters)))
+
+
+def _has_role_word(label: str) -> bool:
+    """True when the label's first word ("Int.", "CLB-medewerker", "Ouder van Lotte") names a role."""
+    return label.split()[0].casefold().rstrip(".").split("-")[0] in ROLE_WORDS
 
 
 def folded_lines(doc: Document, forced: Mapping[int, Any]) -> list[FoldedLine]:
@@ -200,7 +204,7 @@ def folded_lines(doc: Document, forced: Mapping[int, Any]) -> list[FoldedLine]:
     source = doc.source or doc.id
     return [FoldedLine(label, source, line) for label, line, in_header in found
             if counts[label] >= 2 or (looks_like_speaker(label) and not in_header)
-            or (in_header and label.split()[0].casefold().rstrip(".") in ROLE_WORDS)]
+            or (in_header and _has_role_word(label))]
 
 
 def no_speakers_message(path: str | os.PathLike[str], doc_id: str, mode: str, opts: Options,
