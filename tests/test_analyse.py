@@ -459,6 +459,7 @@ from qualkit.analyse import (  # noqa: E402
     RATING_COLUMNS,
     ROLE_PARTICIPATION_COLUMNS,
     TALLY_COLUMNS,
+    THEME_RATING_COLUMNS,
     TIMELINE_COLUMNS,
     check_mean,
     check_means,
@@ -661,11 +662,47 @@ def test_participation_per_role(corpus):
     ]
 
 
+def test_participation_can_leave_roles_out_of_the_shares(corpus):
+    got = participation(corpus, exclude_roles=("directie",))
+    # the rows of the excluded role stay, with their counts, but without a share
+    assert got[["doc_id", "speaker", "role", "turns", "words"]].values.tolist() == [
+        ["fg1", "X", "directie", 2, 12],
+        ["fg1", "Y", "zorgcoördinator", 1, 7],
+        ["fg1", "Z", "leerkracht", 1, 4],
+        ["fg2", "A", "leerkracht", 2, 8],
+        ["fg2", "B", "directie", 1, 7],
+    ]
+    shares = got.set_index("speaker")
+    assert shares.loc[["X", "B"], ["turn_share", "word_share"]].isna().all().all()
+    # fg1 without the director: 2 turns and 7 + 4 = 11 words of Y and Z
+    assert shares.loc["Y", "word_share"] == pytest.approx(7 / 11) and shares.loc["Y", "turn_share"] == 0.5
+    assert shares.loc["Z", "word_share"] == pytest.approx(4 / 11)
+    assert shares.loc["A", "word_share"] == 1.0 and shares.loc["A", "turn_share"] == 1.0
+    per_role = participation(corpus, by="role", exclude_roles=["leerkracht", "zorgcoördinator"]).set_index(["doc_id", "role"])
+    assert per_role.loc[("fg1", "directie"), "word_share"] == 1.0 and per_role.loc[("fg2", "directie"), "turn_share"] == 1.0
+    assert per_role.loc[("fg2", "leerkracht"), ["turn_share", "word_share"]].isna().all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sets(st.sampled_from(["directie", "zorgcoördinator", "leerkracht", "moderator"])))
+def test_participation_shares_of_the_counted_roles_add_up_to_one(excluded):
+    corpus = Corpus([make_doc("fg1", FG1), make_doc("fg2", FG2)], PEOPLE)
+    got = participation(corpus, exclude_roles=excluded)
+    counted = got[~got["role"].isin(excluded)]
+    assert got[got["role"].isin(excluded)][["turn_share", "word_share"]].isna().all().all()
+    for doc_id, part in counted.groupby("doc_id"):
+        assert part["word_share"].sum() == pytest.approx(1.0) and part["turn_share"].sum() == pytest.approx(1.0)
+    assert got["words"].sum() == 12 + 7 + 4 + 8 + 7  # nobody's words are dropped
+
+
 def test_participation_empty_and_errors():
     got = participation(Corpus([Document.from_text("d", "geen beurten")]))
     assert got.empty and list(got.columns) == PARTICIPATION_COLUMNS
     with pytest.raises(InputError, match=r"^participation: by must be 'speaker' or 'role'; got 'group'$"):
         participation(Corpus(), by="group")
+    with pytest.raises(InputError, match=r"^participation: exclude_roles must be a list of roles, e.g. \('moderator',\); "
+                                         r"got the string 'moderator'$"):
+        participation(Corpus(), exclude_roles="moderator")
 
 
 def test_timeline_positions_relative_to_the_session(coded, corpus):
@@ -724,7 +761,7 @@ def test_tally_counts_segments_of_a_coded_frame(coded):
 
 
 def test_tally_flags_a_reported_total_that_does_not_add_up():
-    with pytest.warns(UserWarning, match=r"tally: 1 check\(s\) failed: Zwakte: the parts add up to 3, the reported total is 4"):
+    with pytest.warns(UserWarning, match=r"tally: 1 check\(s\) failed: Zwakte: de delen tellen op tot 3, het gerapporteerde totaal is 4"):
         got = tally(SWOT, column="categorie", by="kwadrant", total={"Sterkte": 5, "Zwakte": 4})
     assert got.attrs["checks"]["ok"].tolist() == [True, False]
     assert list(got.attrs["checks"].columns) == CHECK_COLUMNS
@@ -743,7 +780,7 @@ def test_check_mean_grim_and_scale():
     bad = check_mean(3.47, 25)
     assert bad["ok"].tolist() == [True, False]
     assert bad.loc[1, "reason"] == (
-        "25 whole answers give a mean that is a multiple of 1/25; 3,47 is not (nearest possible: 3,44 or 3,48)"
+        "25 gehele antwoorden geven een gemiddelde dat een veelvoud is van 1/25; 3,47 is dat niet (dichtstbij mogelijk: 3,44 of 3,48)"
     )
     # 122 / 29 = 4.2069 rounds to 4.21; nothing over 29 rounds to 4.22
     assert check_mean(4.21, 29)["ok"].all() and not check_mean(4.22, 29).loc[1, "ok"]
@@ -754,7 +791,7 @@ def test_check_mean_grim_and_scale():
     assert check_mean(3.47, 150)["ok"].all()
     out = check_mean(6.2, 25, scale=(1, 6))
     assert out["ok"].tolist() == [False, True]
-    assert out.loc[0, "reason"] == "the mean 6,20 lies outside the scale 1–6"
+    assert out.loc[0, "reason"] == "het gemiddelde 6,20 ligt buiten de schaal 1–6"
     # a mean over 3 items per respondent has a finer grain
     assert check_mean(3.47, 25, items=3).loc[1, "ok"]
     with pytest.raises(InputError, match=r"^check_mean of vraag 3: n must be a whole number of 1 or more; got 0$"):
@@ -771,10 +808,10 @@ def test_check_means_on_a_reported_table():
 def test_check_tally():
     assert check_tally({"past": 856, "past deels": 245, "past niet": 71, "knab": 28}, 1200)["ok"].tolist() == [True]
     bad = check_tally({"past": 856, "past deels": 245, "past niet": 71, "knab": 27}, 1200, "totaal")
-    assert bad.loc[0, "reason"] == "the parts add up to 1199, the reported total is 1200 (1 fewer)"
+    assert bad.loc[0, "reason"] == "de delen tellen op tot 1199, het gerapporteerde totaal is 1200 (1 minder)"
     neg = check_tally({"a": 5, "b": -1}, 4)
     assert neg[["check", "ok"]].values.tolist() == [["tally", True], ["negative", False]]
-    assert neg.loc[1, "reason"] == "the count of b is negative (-1)"
+    assert neg.loc[1, "reason"] == "het aantal voor b is negatief (-1)"
 
 
 # ---------------------------------------------------------------------------
@@ -835,7 +872,7 @@ def test_likert_checks_reported_means():
         s = likert(ANSWERS, ["overleg", "planning"], reported={"overleg": 4.9, "planning": 4.0})
     flags = s.checks[~s.checks["ok"]]
     assert flags[["subject", "check"]].values.tolist() == [["overleg", "grim"], ["overleg", "data"]]
-    assert flags.iloc[1]["reason"] == "the data give a mean of 5,00 over n = 4, not the reported 4,90"
+    assert flags.iloc[1]["reason"] == "de data geven een gemiddelde van 5,00 over n = 4, niet het gerapporteerde 4,90"
 
 
 def test_likert_errors_and_empty():
@@ -880,8 +917,14 @@ def test_ratings_counts_and_shares_per_code_and_theme():
     ]
     assert s.overall.loc[0, "share"] == 0.5 and s.overall.loc[0, "valid_share"] == pytest.approx(4 / 6)
     assert s.overall["valid_share"].iloc[3:].isna().all()
+    assert list(s.per_theme.columns) == THEME_RATING_COLUMNS
     org = s.per_theme[s.per_theme["theme"] == "Organisatie"]
     assert org["count"].tolist() == [2, 1, 1, 0, 0]
+    # the theme id from the codebook, so results join published tables by id
+    assert set(org["theme_id"]) == {"org"}
+    assert s.per_theme.drop_duplicates("theme_id")[["theme_id", "theme"]].values.tolist() == [
+        ["org", "Organisatie"], ["vis", "Visie"]
+    ]
     b3 = s.per_code[s.per_code["code"] == "b3"]
     assert b3["count"].tolist() == [0, 0, 0, 1, 1] and b3["valid_share"].isna().all()
     assert s.checks["ok"].all()
@@ -904,15 +947,17 @@ def test_ratings_the_inspectorate_totals():
     got = s.per_theme.set_index(["theme", "value"])["count"]
     assert all(got[k] == v for k, v in want.items())
     assert s.per_theme.groupby("theme")["share"].sum().tolist() == pytest.approx([1.0] * 7)
+    # a theme column is its own id and name
+    assert (s.per_theme["theme_id"] == s.per_theme["theme"]).all()
 
 
 def test_ratings_flag_missing_pairs_and_reported_totals():
     frame = pd.DataFrame({"n": ["A", "A", "B"], "b": ["1", "2", "1"], "o": ["past", "past", "past niet"]})
-    with pytest.warns(UserWarning, match=r"ratings: 2 check\(s\) failed: 2 n x 2 b: the parts add up to 3, "
-                                         r"the reported total is 4 \(1 fewer\); past: the parts add up to 2"):
+    with pytest.warns(UserWarning, match=r"ratings: 2 check\(s\) failed: 2 n x 2 b: de delen tellen op tot 3, "
+                                         r"het gerapporteerde totaal is 4 \(1 minder\); past: de delen tellen op tot 2"):
         s = ratings(frame, "n", "b", "o", reported={"past": 3, "past niet": 1})
     assert s.checks["ok"].tolist() == [False, False, True]
-    assert s.per_theme.empty and list(s.per_theme.columns) == ["theme", *RATING_COLUMNS[1:]]
+    assert s.per_theme.empty and list(s.per_theme.columns) == THEME_RATING_COLUMNS
 
 
 def test_ratings_errors():
@@ -1035,6 +1080,7 @@ def test_partner_network_of_the_sample_schools(request, tmp_path):
     partners = pd.read_csv(request.config.rootpath / "data" / "collectief_leren" / "partners.csv")
     g = network(partners, kind="actors", case="school", partner="partner", partner_attributes=("domein", "cluster"))
     assert g.number_of_edges() == len(partners.drop_duplicates(["school", "partner"]))
+    assert (g.graph["case"], g.graph["partner"]) == ("school", "partner")
     clb = g.nodes["partner:CLB"]
     assert clb["cases"] == partners.loc[partners["partner"] == "CLB", "school"].nunique()
     nx.write_graphml(g, tmp_path / "partners.graphml")
@@ -1053,8 +1099,9 @@ def test_ratings_of_the_sample_networks_flag_the_published_figure(request):
     assert s.overall["count"].tolist() == [856, 245, 71, 28, 0]
     want = frame.groupby(["thema", "beoordeling"]).size()
     names = {c.id: c.name for c in book}
-    got = s.per_theme.set_index(["theme", "value"])["count"]
-    assert all(got[(names[t], v)] == k for (t, v), k in want.items())
+    got = s.per_theme.set_index(["theme_id", "value"])["count"]
+    assert all(got[(t, v)] == k for (t, v), k in want.items())
+    assert dict(zip(s.per_theme["theme_id"], s.per_theme["theme"])) == {f"t{i}": names[f"t{i}"] for i in range(1, 8)}
     # the published Figuur 17: two themes do not add up to 24 networks x their blocks
     published = pd.read_csv(folder / "figuur17_gepubliceerd.csv")
     flags = pd.concat(
@@ -1063,8 +1110,8 @@ def test_ratings_of_the_sample_networks_flag_the_published_figure(request):
     ).query("not ok")
     assert flags["subject"].tolist() == ["Organisatie", "Visie en strategisch beleid"]
     assert flags["reason"].tolist() == [
-        "the parts add up to 217, the reported total is 216 (1 more)",
-        "the parts add up to 191, the reported total is 192 (1 fewer)",
+        "de delen tellen op tot 217, het gerapporteerde totaal is 216 (1 meer)",
+        "de delen tellen op tot 191, het gerapporteerde totaal is 192 (1 minder)",
     ]
 
 

@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -89,9 +91,24 @@ def test_stacked_and_grouped_bars_per_role(tmp_path):
     assert len(ax.patches) == 24
     total = sum(p.get_width() for p in ax.patches if abs(p.get_y() + p.get_height() / 2) < 1e-9)
     assert total == freq[freq["code"] == "n:c00"]["count"].sum()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["directie", "leerkracht", "zorgcoördinator"]
-    assert ax.get_legend().get_title().get_text() == "Rol"
-    saved(plot_frequencies(freq), tmp_path / "grouped.png")
+    legend = stacked.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["directie", "leerkracht", "zorgcoördinator"]
+    assert legend.get_title().get_text() == "Rol"
+    # the legend stands right of the axes, so it cannot cover the longest bars
+    assert ax.get_legend() is None
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
+    grouped = plot_frequencies(freq)
+    saved(grouped, tmp_path / "grouped.png")
+    assert grouped.legends[0].get_window_extent().x0 >= grouped.axes[0].get_window_extent().x1
+
+
+def test_shares_are_drawn_on_a_percent_axis(tmp_path):
+    coded = coded_frame(4)
+    freq = frequencies(coded, by="role", share=True, units=coded.drop_duplicates("segment_id"))
+    fig = plot_frequencies(freq, value="share")
+    saved(fig, tmp_path / "aandeel.png")
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks and all(t.endswith("%") for t in ticks)
 
 
 def test_figures_grow_with_the_number_of_codes(tmp_path):
@@ -117,10 +134,108 @@ def test_heatmap_writes_counts_in_the_cells(tmp_path):
 
 def test_cooccurrence_network_plot(tmp_path):
     coded = coded_frame(7)
-    fig = plot_network(network(coded))
+    g = network(coded)
+    fig = plot_network(g)
     saved(fig, tmp_path / "netwerk.png")
     assert len(fig.axes[0].texts) == 7
+    # edge widths run from 1 pt (the weakest pair) to 4 pt (the strongest)
+    weights = [d["weight"] for _, _, d in g.edges(data=True)]
+    widths = [line.get_linewidth() for line in fig.axes[0].lines]
+    assert len(widths) == len(weights) and min(weights) < max(weights)
+    assert min(widths) == pytest.approx(1.0) and max(widths) == pytest.approx(4.0)
+    strongest = weights.index(max(weights))
+    assert widths[strongest] == pytest.approx(4.0)
     saved(plot_network(cooccurrence(coded)), tmp_path / "netwerk2.png")
+
+
+PARTNERS = pd.DataFrame(
+    [
+        ("School A", "CLB", "zorg voor leerlingen", "ja"),
+        ("School A", "Nascholingsaanbieders", "professionalisering van het team", "nee"),
+        ("School A", "Stagebedrijven", "werk en stage buiten de school", "ja"),
+        ("School B", "CLB", "zorg voor leerlingen", "nee"),
+        ("School B", "Centrum voor geestelijke gezondheidszorg", "zorg voor leerlingen", "nee"),
+    ],
+    columns=["school", "partner", "domein", "prioritair"],
+)
+
+
+def test_actors_network_shows_schools_domains_and_priority(tmp_path):
+    g = network(PARTNERS, kind="actors", case="school", partner="partner", partner_attributes=("domein",))
+    colours = {"zorg voor leerlingen": "#55A868"}
+    fig = plot_network(g, title="Partners", colour_by="domein", colours=colours, weight="prioritair")
+    saved(fig, tmp_path / "partners.png")
+    ax = fig.axes[0]
+    nodes = next(c for c in ax.collections if c.get_gid() == "nodes")
+    cases = next(c for c in ax.collections if c.get_gid() == "cases")
+    # schools: two large squares, bigger than every partner node
+    assert len(cases.get_offsets()) == 2 and cases.get_sizes().min() > nodes.get_sizes().max()
+    square = cases.get_paths()[0].vertices
+    assert len(np.unique(np.round(np.abs(square[:-1]), 6), axis=0)) == 1  # four corners at equal distance
+    # partners coloured by domain, the given colour first, the others from the palette, named in the legend
+    legend = fig.legends[0]
+    assert legend.get_title().get_text() == "Domein"
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "zorg voor leerlingen", "professionalisering van het team", "werk en stage buiten de school",
+        "school", "prioritair: ja", "prioritair: nee",
+    ]
+    partners = [v for v, d in g.nodes(data=True) if d["kind"] == "partner"]
+    facecolours = dict(zip(partners, (to_hex(c) for c in nodes.get_facecolors())))
+    assert facecolours["partner:CLB"] == facecolours["partner:Centrum voor geestelijke gezondheidszorg"] == "#55a868"
+    assert len(set(facecolours.values())) == 3
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
+    # a thick line for a priority partner, a thin one for the others
+    widths = {e: line.get_linewidth() for e, line in zip(g.edges(), ax.lines)}
+    assert {e: w for e, w in widths.items()} == {
+        e: (4.0 if g.edges[e]["prioritair"] == "ja" else 1.0) for e in g.edges()
+    }
+    # labels break between words only, and have a white halo for contrast on any node colour
+    texts = {t.get_text().replace("\n", " "): t for t in ax.texts}
+    assert set(texts) == {"School A", "School B", "CLB", "Nascholingsaanbieders", "Stagebedrijven",
+                          "Centrum voor geestelijke gezondheidszorg"}
+    assert texts["Centrum voor geestelijke gezondheidszorg"].get_text() == "Centrum voor\ngeestelijke\ngezondheidszorg"
+    assert all(t.get_path_effects() for t in ax.texts)
+    assert texts["School A"].get_fontweight() == "bold"
+
+
+def test_actors_network_defaults_and_errors(tmp_path):
+    g = network(PARTNERS, kind="actors", case="school", partner="partner", partner_attributes=("domein",))
+    fig = plot_network(g)
+    saved(fig, tmp_path / "partners_standaard.png")
+    # every naming has weight 1: one width, not the thickest
+    assert {line.get_linewidth() for line in fig.axes[0].lines} == {1.5}
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["school"]
+    with pytest.raises(InputError, match=r"^plot_network: no node has the attribute 'sector'; pass colour_by= one of "
+                                         r"cases, domein, or list it in network\(partner_attributes=...\)$"):
+        plot_network(g, colour_by="sector")
+    odd = network(PARTNERS.assign(prioritair=["ja", "soms", "ja", "nee", "nee"]), kind="actors", case="school",
+                  partner_attributes=("domein",))
+    with pytest.raises(InputError, match=r"^plot_network: the edge attribute 'prioritair' must be a number or ja/nee on "
+                                         r"every edge; the edge case:School A – partner:Nascholingsaanbieders has 'soms'$"):
+        plot_network(odd, weight="prioritair")
+
+
+def tick_boxes(fig: Figure):
+    """The drawn boxes of the y tick labels, top row first."""
+    fig.canvas.draw()
+    return sorted((t.get_window_extent() for t in fig.axes[0].get_yticklabels()), key=lambda b: -b.y1)
+
+
+def test_likert_rows_grow_with_wrapped_labels(tmp_path):
+    rng = np.random.default_rng(5)
+    long = [f"Stelling {i}: de zorgleerkracht komt op tijd in de klas en bespreekt de aanpak met de leraar" for i in range(8)]
+    short = [f"Stelling {i}" for i in range(8)]
+    def summary(items):
+        answers = pd.DataFrame(rng.integers(1, 7, size=(23, 8)), columns=items)
+        return likert(answers, items, scale=(1, 6))
+    tall, low = plot_likert(summary(long)), plot_likert(summary(short))
+    saved(tall, tmp_path / "likert_lang.png")
+    assert all(t.get_text().count("\n") == 2 for t in tall.axes[0].get_yticklabels())  # three lines each
+    # no label runs into the next row
+    boxes = tick_boxes(tall)
+    assert all(upper.y0 >= lower.y1 for upper, lower in zip(boxes, boxes[1:]))
+    # 8 rows of three lines need more height than 8 rows of one line
+    assert tall.get_size_inches()[1] >= low.get_size_inches()[1] + 8 * 0.3
 
 
 def test_diverging_likert_bars(tmp_path):
@@ -141,6 +256,31 @@ def test_diverging_likert_bars(tmp_path):
     with pytest.raises(InputError, match=r"^plot_likert: the summary is per groep; pass group="):
         plot_likert(grouped)
     saved(plot_likert(grouped, group="b"), tmp_path / "likert_b.png")
+
+
+def test_rating_bars_sorted_by_a_rating_and_labelled_by_theme_name(tmp_path):
+    frame = pd.DataFrame(
+        [(f"N{u}", b, v) for u, row in enumerate([["past", "past", "past niet"], ["past", "knab", "past deels"],
+                                                   ["past niet", "past niet", "past"]]) for b, v in zip("xyz", row)],
+        columns=["netwerk", "bouwsteen", "oordeel"],
+    )
+    s = ratings(frame, "netwerk", "bouwsteen", "oordeel")
+    # 'past' per bouwsteen: x 2 of 3, y 1 of 3, z 1 of 3 -> x first, then y and z in their order
+    fig = plot_ratings(s, by="code", sort="past")
+    saved(fig, tmp_path / "gesorteerd.png")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["x", "y", "z"]
+    by_deels = plot_ratings(s, by="code", sort="past deels")  # only z has one
+    assert [t.get_text() for t in by_deels.axes[0].get_yticklabels()] == ["z", "x", "y"]
+    with pytest.raises(InputError, match=r"^plot_ratings: sort must be one of the ratings \(past, past deels, past niet, "
+                                         r"knab, nvt\) or None; got 'goed'$"):
+        plot_ratings(s, sort="goed")
+    book = Codebook("rk", "R", (Code("t1", "1 Organisatie", "rk", codable=False), Code("t2", "2 Visie", "rk", codable=False),
+                                Code("x", "X", "rk", parent="t2"), Code("y", "Y", "rk", parent="t1"),
+                                Code("z", "Z", "rk", parent="t1")))
+    themed = ratings(frame, "netwerk", "bouwsteen", "oordeel", codebooks=book)
+    fig = plot_ratings(themed, sort="past")
+    # t2 (x) has 2 of 3 'past', t1 (y, z) 2 of 6: the theme names label the bars
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["2 Visie", "1 Organisatie"]
 
 
 def test_stacked_rating_bars(tmp_path):
@@ -181,6 +321,20 @@ def test_labels_are_wrapped_and_cut():
     assert label("Hulp op de klasvloer door de zorgleerkracht", 20) == "Hulp op de klasvloer\ndoor de\nzorgleerkracht"
     long = label("woord " * 40)
     assert long.endswith("…") and len(long.replace("\n", " ")) <= 90
+    # a long word keeps a line of its own instead of being split
+    assert label("Nascholingsaanbieders", 18, 40) == "Nascholingsaanbieders"
+    assert label("Cel leerlingenbegeleiding", 18) == "Cel\nleerlingenbegeleiding"
+    assert label("Samenwerking met ouders en leerlingen", limit=20) == "Samenwerking met…"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeéöij-", min_size=1, max_size=25), min_size=1, max_size=12),
+       st.integers(8, 40))
+def test_labels_never_split_a_word(words, width):
+    text = " ".join(words)
+    got = label(text, width, limit=1000)
+    assert got.split("\n") and all(line.split() for line in got.split("\n"))
+    assert got.replace("\n", " ") == text  # the same words in the same order, none broken
 
 
 def test_returned_figure_shows_as_png_in_jupyter_without_magic():

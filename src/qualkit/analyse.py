@@ -964,7 +964,7 @@ PARTICIPATION_COLUMNS: list[str] = [
 ROLE_PARTICIPATION_COLUMNS: list[str] = ["doc_id", "role", "speakers", "turns", "words", "turn_share", "word_share"]
 
 
-def participation(corpus: Corpus, by: str = "speaker") -> pd.DataFrame:
+def participation(corpus: Corpus, by: str = "speaker", exclude_roles: Iterable[str] = ()) -> pd.DataFrame:
     """Return turns and words per speaker (or role) per document, with shares.
 
     Shows who dominates a focus group: ``turn_share`` and ``word_share`` are
@@ -977,6 +977,11 @@ def participation(corpus: Corpus, by: str = "speaker") -> pd.DataFrame:
     by : {"speaker", "role"}
         One row per speaker, or per role (``speakers`` = how many speakers
         have that role in the document).
+    exclude_roles : strings
+        Roles left out of the shares, e.g. ``("moderator",)``: the shares are
+        then parts of the other participants' turns and words. Their rows stay
+        (with their turns and words) but get NaN shares, so nothing goes
+        missing. Default: none, every speaker counts in the shares.
 
     Returns
     -------
@@ -992,11 +997,21 @@ def participation(corpus: Corpus, by: str = "speaker") -> pd.DataFrame:
     ...     Segment("d", 20, 24, "turn", "Nee.", speaker="Y")))
     >>> participation(Corpus([d]))[["speaker", "turns", "words", "word_share"]].values.tolist()
     [['X', 1, 3, 0.75], ['Y', 1, 1, 0.25]]
+
+    With ``Y`` as the moderator, left out of the shares (the row stays, share NaN):
+
+    >>> from qualkit.model import Participant
+    >>> c = Corpus([d], [Participant("X", role="directie"), Participant("Y", role="moderator")])
+    >>> participation(c, exclude_roles=("moderator",))[["role", "words", "word_share"]].values.tolist()
+    [['directie', 3, 1.0], ['moderator', 1, nan]]
     """
     from .nlp import words
 
     if by not in ("speaker", "role"):
         raise InputError(f"participation: by must be 'speaker' or 'role'; got {by!r}")
+    if isinstance(exclude_roles, str):
+        raise InputError(f"participation: exclude_roles must be a list of roles, e.g. ({exclude_roles!r},); got the string {exclude_roles!r}")
+    excluded = set(exclude_roles)
     turns = corpus.segments("turn")
     columns = PARTICIPATION_COLUMNS if by == "speaker" else ROLE_PARTICIPATION_COLUMNS
     if turns.empty:
@@ -1007,10 +1022,12 @@ def participation(corpus: Corpus, by: str = "speaker") -> pd.DataFrame:
     if by == "role":
         agg["speakers"] = ("speaker", "nunique")
     got = turns.groupby(keys, dropna=False, sort=False).agg(**agg).reset_index()
-    per_doc = got.groupby("doc_id")[["turns", "words"]].transform("sum")
-    got["turn_share"] = got["turns"] / per_doc["turns"]
+    counted = ~got["role"].isin(excluded)
+    # the denominators are the turns and words of the roles that count
+    per_doc = got[["turns", "words"]].where(counted, 0).groupby(got["doc_id"]).transform("sum")
     with np.errstate(divide="ignore", invalid="ignore"):
-        got["word_share"] = np.where(per_doc["words"] > 0, got["words"] / per_doc["words"].where(per_doc["words"] > 0, 1), np.nan)
+        got["turn_share"] = np.where(counted & (per_doc["turns"] > 0), got["turns"] / per_doc["turns"].where(per_doc["turns"] > 0, 1), np.nan)
+        got["word_share"] = np.where(counted & (per_doc["words"] > 0), got["words"] / per_doc["words"].where(per_doc["words"] > 0, 1), np.nan)
     got = got.sort_values(["doc_id", "words", "turns"], ascending=[True, False, False], kind="stable")
     return got[columns].reset_index(drop=True)
 
@@ -1122,21 +1139,22 @@ def check_mean(
     -------
     DataFrame
         :data:`CHECK_COLUMNS`, one row per check ("scale", "grim"); ``ok`` is
-        False for a flag, and ``reason`` says why.
+        False for a flag, and ``reason`` says why, in Dutch: researchers read it
+        next to their Dutch tables (the check names stay fixed).
 
     Examples
     --------
     >>> check_mean(3.48, 25)[["check", "ok"]].values.tolist()
     [['scale', True], ['grim', True]]
     >>> print(check_mean(3.47, 25).loc[1, "reason"])
-    25 whole answers give a mean that is a multiple of 1/25; 3,47 is not (nearest possible: 3,44 or 3,48)
+    25 gehele antwoorden geven een gemiddelde dat een veelvoud is van 1/25; 3,47 is dat niet (dichtstbij mogelijk: 3,44 of 3,48)
     """
     if isinstance(n, bool) or not float(n).is_integer() or n < 1:
         raise InputError(f"check_mean{' of ' + subject if subject else ''}: n must be a whole number of 1 or more; got {n!r}")
     lo, hi = scale
     rows = [{"check": "scale", "subject": subject, "reported": float(mean), "expected": np.nan, "ok": lo <= mean <= hi,
              "reason": "" if lo <= mean <= hi else
-             f"the mean {_fmt(mean, decimals)} lies outside the scale {_fmt(lo, 0)}–{_fmt(hi, 0)}"}]
+             f"het gemiddelde {_fmt(mean, decimals)} ligt buiten de schaal {_fmt(lo, 0)}–{_fmt(hi, 0)}"}]
     g = int(n) * int(items)
     tol = 0.5 * 10.0 ** -decimals + 1e-9
     base = math.floor(mean * g)
@@ -1145,12 +1163,12 @@ def check_mean(
     below = max((c for c in candidates if c < mean), default=candidates[0])
     above = min((c for c in candidates if c > mean), default=candidates[-1])
     unit = f"1/{g}" if items == 1 else f"1/({n}×{items})"
-    nearest = f"{_fmt(round(below, decimals), decimals)} or {_fmt(round(above, decimals), decimals)}"
+    nearest = f"{_fmt(round(below, decimals), decimals)} of {_fmt(round(above, decimals), decimals)}"
     rows.append({"check": "grim", "subject": subject, "reported": float(mean),
                  "expected": min(candidates, key=lambda c: abs(c - mean)), "ok": ok,
                  "reason": "" if ok else
-                 f"{n} whole answers give a mean that is a multiple of {unit}; {_fmt(mean, decimals)} is not "
-                 f"(nearest possible: {nearest})"})
+                 f"{n} gehele antwoorden geven een gemiddelde dat een veelvoud is van {unit}; "
+                 f"{_fmt(mean, decimals)} is dat niet (dichtstbij mogelijk: {nearest})"})
     return _checks(rows)
 
 
@@ -1178,12 +1196,14 @@ def check_means(
 def check_tally(parts: Mapping[Any, float] | Sequence[float], total: float, subject: str = "") -> pd.DataFrame:
     """Check that counts add up to their reported total and none is negative.
 
+    Returns :data:`CHECK_COLUMNS` with a Dutch ``reason`` for every flag.
+
     Examples
     --------
     >>> check_tally({"past": 856, "past deels": 245, "past niet": 71, "knab": 28}, 1200)["ok"].tolist()
     [True]
     >>> print(check_tally([10, 5], 16, "S").loc[0, "reason"])
-    the parts add up to 15, the reported total is 16 (1 fewer)
+    de delen tellen op tot 15, het gerapporteerde totaal is 16 (1 minder)
     """
     values = list(parts.values()) if isinstance(parts, Mapping) else list(parts)
     labels = list(parts.keys()) if isinstance(parts, Mapping) else list(range(len(values)))
@@ -1191,12 +1211,12 @@ def check_tally(parts: Mapping[Any, float] | Sequence[float], total: float, subj
     diff = got - float(total)
     rows = [{"check": "tally", "subject": subject, "reported": float(total), "expected": got, "ok": diff == 0,
              "reason": "" if diff == 0 else
-             f"the parts add up to {got:g}, the reported total is {float(total):g} "
-             f"({abs(diff):g} {'more' if diff > 0 else 'fewer'})"}]
+             f"de delen tellen op tot {got:g}, het gerapporteerde totaal is {float(total):g} "
+             f"({abs(diff):g} {'meer' if diff > 0 else 'minder'})"}]
     for label, v in zip(labels, values):
         if v < 0:
             rows.append({"check": "negative", "subject": f"{subject} {label}".strip(), "reported": float(v),
-                         "expected": np.nan, "ok": False, "reason": f"the count of {label!s} is negative ({v:g})"})
+                         "expected": np.nan, "ok": False, "reason": f"het aantal voor {label!s} is negatief ({v:g})"})
     return _checks(rows)
 
 
@@ -1489,8 +1509,8 @@ def _likert_checks(stats: pd.DataFrame, reported: Mapping[str, float], scale: tu
         same = n > 0 and abs(round(computed, decimals) - mean) <= 0.5 * 10.0 ** -decimals + 1e-9
         parts.append(_checks([{"check": "data", "subject": item, "reported": float(mean), "expected": computed,
                                "ok": same, "reason": "" if same else
-                               f"the data give a mean of {_fmt(computed, decimals)} over n = {n}, "
-                               f"not the reported {_fmt(mean, decimals)}"}]))
+                               f"de data geven een gemiddelde van {_fmt(computed, decimals)} over n = {n}, "
+                               f"niet het gerapporteerde {_fmt(mean, decimals)}"}]))
     return pd.concat(parts, ignore_index=True) if parts else _checks([])
 
 
@@ -1499,6 +1519,8 @@ def _likert_checks(stats: pd.DataFrame, reported: Mapping[str, float], scale: tu
 
 #: columns of ``RatingsSummary.per_code`` (``per_theme`` has ``theme``, ``overall`` neither)
 RATING_COLUMNS: list[str] = ["code", "value", "count", "share", "valid_share"]
+#: columns of ``RatingsSummary.per_theme``: the theme's id (to join published tables) and its name
+THEME_RATING_COLUMNS: list[str] = ["theme_id", "theme", *RATING_COLUMNS[1:]]
 
 
 @dataclass(frozen=True)
@@ -1511,7 +1533,9 @@ class RatingsSummary:
         Long frames with every category (ordered values, then the missing
         values) and its ``count``, ``share`` of all ratings and
         ``valid_share`` of the non-missing ratings (NaN for missing values).
-        ``per_theme`` is empty when no theme is known.
+        ``per_theme`` (:data:`THEME_RATING_COLUMNS`) has the theme's
+        ``theme_id`` (the codebook id, e.g. ``t1``, or the value of the theme
+        column) and its ``theme`` name; it is empty when no theme is known.
     checks : DataFrame
         :data:`CHECK_COLUMNS`: whether every unit rated every code, and the
         reported totals given.
@@ -1619,16 +1643,17 @@ def ratings(
     valid = [str(v) for v in order]
     per_code = _rating_table(work, "code", categories, valid)
     if themes is not None:
-        work["theme"] = themes
-        per_theme = _rating_table(work, "theme", categories, valid)
+        work["theme_id"], names = themes
+        per_theme = _rating_table(work, "theme_id", categories, valid)
+        per_theme.insert(1, "theme", per_theme["theme_id"].map(names))
     else:
-        per_theme = pd.DataFrame({c: pd.Series(dtype=object) for c in ["theme", *RATING_COLUMNS[1:]]})
+        per_theme = pd.DataFrame({c: pd.Series(dtype=object) for c in THEME_RATING_COLUMNS})
     overall = _rating_table(work, None, categories, valid)
     counts = dict(zip(overall["value"], overall["count"]))
     n_units, n_codes = work[unit].nunique(), work[code].nunique()
     parts = [check_tally(counts, n_units * n_codes, subject=f"{n_units} {unit} x {n_codes} {code}")]
     if total is not None:
-        parts.append(check_tally(counts, total, subject="reported total"))
+        parts.append(check_tally(counts, total, subject="gerapporteerd totaal"))
     for cat, k in (reported or {}).items():
         got = counts.get(canon.get(str(cat).strip().lower(), cat))
         if got is None:
@@ -1641,24 +1666,29 @@ def ratings(
 
 def _rating_themes(
     work: pd.DataFrame, code: str, codebooks: Codebook | Iterable[Codebook] | None, theme: str | None
-) -> pd.Series | None:
+) -> tuple[pd.Series, dict[Any, str]] | None:
+    """The theme id of every rating, and the name of each theme id."""
     if theme:
-        return work[theme]
+        return work[theme], {t: str(t) for t in work[theme].unique()}
     books = _codebook_list(codebooks)
     if not books:
         return None
+    names: dict[Any, str] = {}
 
-    def top_name(c: Any) -> str:
+    def top_id(c: Any) -> str:
         for book in books:
             if str(c) in book:
                 chain = book.ancestors(str(c))
-                return (chain[0] if chain else book.get(str(c))).name
+                top = chain[0] if chain else book.get(str(c))
+                names[top.id] = top.name
+                return top.id
         raise InputError(
             f"ratings: code {c!r} is in none of the codebooks ({', '.join(b.namespace for b in books)}); "
             "pass the codebook of the building blocks or theme= with a theme column"
         )
 
-    return work[code].map(top_name)
+    ids = work[code].map(top_id)
+    return ids, names
 
 
 # ---------------------------------------------------------------------------
@@ -1738,7 +1768,8 @@ def network(
         edge per pair (``weight`` = n12, ``c``). Actors: a node per case
         (``kind="case"``) and per partner (``kind="partner"``, ``cases`` = how
         many cases name it), node ids ``"case:X"``/``"partner:Y"``, an edge per
-        naming. Every attribute is a str, int or float, so
+        naming; ``graph.graph["case"]`` and ``["partner"]`` hold the column
+        names. Every attribute is a str, int or float, so
         ``networkx.write_graphml`` writes it as it is.
 
     Examples
@@ -1770,6 +1801,7 @@ def network(
     if kind != "actors":
         raise InputError(f"network: kind must be 'cooccurrence' or 'actors'; got {kind!r}")
     _require_columns(data, [case, partner], "network")
+    g.graph["case"], g.graph["partner"] = case, partner  # what a case is ("school"), for legends
     node_cols = [c for c in partner_attributes if c in data.columns]
     edge_cols = [c for c in data.columns if c not in (case, partner, *node_cols)]
     for cs_name, part in data.groupby(case, sort=True):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +56,8 @@ class Figure(_MplFigure):
 LABEL_WIDTH, LABEL_MAX = 38, 90
 #: inches per bar row, and the bounds of a figure's height
 ROW_INCHES, MIN_HEIGHT, MAX_HEIGHT = 0.32, 3.0, 30.0
+#: inches per line of a wrapped row label (9 pt text with its leading), and the gap between rows
+LINE_INCHES, ROW_GAP = 0.17, 0.12
 #: colours of the rating categories, best first, then the missing values in greys
 RATING_COLOURS = ("#2E8B57", "#F2B134", "#C44E52", "#BBBBBB", "#DDDDDD", "#999999", "#EEEEEE")
 
@@ -63,17 +65,33 @@ RATING_COLOURS = ("#2E8B57", "#F2B134", "#C44E52", "#BBBBBB", "#DDDDDD", "#99999
 def label(text: Any, width: int = LABEL_WIDTH, limit: int = LABEL_MAX) -> str:
     """Return a label cut to ``limit`` characters and wrapped at ``width``.
 
+    Lines break between words only, never inside one: a word longer than
+    ``width`` keeps a line of its own ("Nascholingsaanbieders" stays whole).
+    A label that is too long is cut after its last whole word that fits.
+
     Examples
     --------
     >>> label("Hulp op de klasvloer door de zorgleerkracht", width=20)
     'Hulp op de klasvloer\\ndoor de\\nzorgleerkracht'
+    >>> label("Nascholingsaanbieders", width=12)
+    'Nascholingsaanbieders'
+    >>> label("Samenwerking met ouders en leerlingen", limit=20)
+    'Samenwerking met…'
     >>> label("x" * 10, limit=5)
     'xxxx…'
     """
-    text = str(text)
+    text = " ".join(str(text).split())
     if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return "\n".join(textwrap.wrap(text, width)) or text
+        cut = text[: limit - 1]
+        # keep whole words when there is a space to cut at, else cut the one long word
+        cut = cut[: cut.rfind(" ")] if " " in cut and text[limit - 1] != " " else cut
+        text = cut.rstrip(" ,;:") + "…"
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+def _lines(labels: Iterable[str]) -> int:
+    """The number of lines of the tallest label."""
+    return max((str(t).count("\n") + 1 for t in labels), default=1)
 
 
 #: Dutch axis and legend titles for the usual columns
@@ -90,8 +108,14 @@ def _inch(x: float) -> float:
     return round(x * 4) / 4
 
 
-def _height(rows: int, lines: int = 1) -> float:
-    return _inch(min(MAX_HEIGHT, max(MIN_HEIGHT, 1.6 + ROW_INCHES * rows * max(1, min(lines, 3)) ** 0.5)))
+def _height(rows: int, lines: int = 1, per_row: float = ROW_INCHES) -> float:
+    """The figure height for ``rows`` bars whose labels take up to ``lines`` lines.
+
+    A row is as tall as its label needs (plus a gap), so wrapped labels never
+    run into the next row.
+    """
+    row = max(per_row, ROW_GAP + LINE_INCHES * lines)
+    return _inch(min(MAX_HEIGHT, max(MIN_HEIGHT, 1.6 + row * rows)))
 
 
 def _empty(title: str) -> Figure:
@@ -130,6 +154,7 @@ def plot_frequencies(
     Returns
     -------
     matplotlib.figure.Figure
+        With groups, the legend stands to the right of the bars (``fig.legends[0]``).
     """
     if value not in freq.columns:
         raise InputError(f"plot_frequencies: the frame has no column {value!r}; use value='count' or pass share=True")
@@ -138,7 +163,9 @@ def plot_frequencies(
         return _empty(title)
     names = dict(zip(freq["code"], freq["code_name"]))
     codes = list(dict.fromkeys(freq["code"]))
-    fig = Figure(figsize=(9, _height(len(codes) * (1 if stacked or not by else min(3, freq[by[0]].nunique())))),
+    ticks = [label(names.get(q, q)) for q in codes]
+    bars_per_code = 1 if stacked or not by else min(3, freq[by[0]].nunique())
+    fig = Figure(figsize=(9 + (1.5 if by else 0), _height(len(codes), _lines(ticks), ROW_INCHES * bars_per_code)),
                  layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(codes))
@@ -162,10 +189,15 @@ def plot_frequencies(
                 left += vals
             else:
                 ax.barh(y - 0.4 + height * (i + 0.5), vals, height=height, color=colour, label=label(_nan_label(g), 25))
-        ax.legend(title=_dutch(by[0]), fontsize=8, loc="lower right")
-    ax.set_yticks(y, [label(names.get(q, q)) for q in codes], fontsize=_fontsize(len(codes)))
+        # outside the axes, so it never covers the longest bars
+        fig.legend(title=_dutch(by[0]), fontsize=8, loc="outside right upper", frameon=False)
+    ax.set_yticks(y, ticks, fontsize=_fontsize(len(codes)))
     ax.invert_yaxis()
     ax.set_xlabel(xlabel or ("Aandeel" if value == "share" else "Aantal"))
+    if value == "share":
+        from matplotlib.ticker import PercentFormatter
+
+        ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -212,8 +244,9 @@ def plot_matrix(
     if decimals is None:
         decimals = 0 if np.all(np.isnan(values) | (values == np.round(values))) else 2
     rows, cols = table.shape
+    ticks = [label(_nan_label(r)) for r in table.index]
     width = _inch(min(30.0, max(5.0, 3.5 + 0.6 * cols)))
-    fig = Figure(figsize=(width, _height(rows) + 0.75), layout="constrained")
+    fig = Figure(figsize=(width, _height(rows, _lines(ticks)) + 0.75), layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(values, cmap=cmap, aspect="auto")
     finite = values[np.isfinite(values)]
@@ -226,7 +259,7 @@ def plot_matrix(
             dark = top > 0 and v > 0.6 * top
             ax.text(j, i, text, ha="center", va="center", fontsize=fs, color="white" if dark else "black")
     ax.set_xticks(range(cols), [label(_nan_label(c), 16, 40) for c in table.columns], fontsize=fs, rotation=45, ha="right")
-    ax.set_yticks(range(rows), [label(_nan_label(r)) for r in table.index], fontsize=fs)
+    ax.set_yticks(range(rows), ticks, fontsize=fs)
     ax.set_xlabel(_dutch(table.columns.name))
     ax.set_ylabel(_dutch(table.index.name))
     ax.set_title(title)
@@ -234,10 +267,21 @@ def plot_matrix(
     return fig
 
 
+#: edge widths in points: the thinnest and thickest line of a network
+EDGE_MIN, EDGE_MAX = 1.0, 4.0
+#: how cases (schools) are drawn in an actors network: large white squares with a dark rim
+CASE_SIZE, CASE_FACE, CASE_EDGE = 1500.0, "#FFFFFF", "#333333"
+#: yes/no values of an edge attribute used as the weight (``prioritair``: ja/nee)
+YES, NO = frozenset({"ja", "yes", "true", "waar", "1"}), frozenset({"nee", "neen", "no", "false", "onwaar", "0", ""})
+
+
 def plot_network(
     graph: nx.Graph | pd.DataFrame,
     title: str = "Samen voorkomende codes",
     seed: int = 1,
+    colour_by: str | None = None,
+    colours: Mapping[str, str] | None = None,
+    weight: str | None = None,
 ) -> Figure:
     """Return a drawing of a code co-occurrence (or actors) network.
 
@@ -249,50 +293,154 @@ def plot_network(
     title : str
     seed : int
         The layout seed, so a figure is the same every time.
+    colour_by : str, optional
+        A node attribute (the partner's ``"domein"``): nodes take a colour per
+        value, explained in a legend. Default: the node's ``colour``.
+    colours : dict, optional
+        Colours per value of ``colour_by``; other values get palette colours.
+    weight : str, optional
+        An edge attribute for the line width: numbers, or yes/no values
+        (``"prioritair"``: ja/nee, drawn thick/thin). Default: ``weight``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Node size follows the node's ``count`` (or ``cases``), edge width its
-        ``weight``; node colours from the ``colour`` attribute.
+        Node size follows the node's ``count`` (or ``cases``: how many cases
+        name a partner); cases (``kind="case"``, the schools) are large white
+        squares. Edge widths run from 1 to 4 pt; all equal weights give one
+        width. Labels break between words and have a white halo, so they read
+        on every node colour. Legends stand to the right of the drawing.
+
+    Examples
+    --------
+    >>> partners = pd.DataFrame({"school": ["A", "A", "B"], "partner": ["CLB", "VDAB", "CLB"],
+    ...     "domein": ["zorg", "werk", "zorg"], "prioritair": ["ja", "nee", "ja"]})
+    >>> from qualkit.analyse import network
+    >>> g = network(partners, kind="actors", case="school", partner_attributes=("domein",))
+    >>> fig = plot_network(g, colour_by="domein", weight="prioritair")
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['werk', 'zorg', 'school', 'prioritair: ja', 'prioritair: nee']
     """
     import networkx as nx
+    from matplotlib.lines import Line2D
+    from matplotlib.patheffects import withStroke
 
     if isinstance(graph, pd.DataFrame):
-        g = nx.Graph()
-        colours = code_colours(graph.index)
-        for q in graph.index:
-            g.add_node(q, name=str(q), count=float(graph.loc[q, q]), colour=colours[q])
-        for i, a in enumerate(graph.index):
-            for b in graph.columns[i + 1 :]:
-                if graph.loc[a, b] > 0:
-                    g.add_edge(a, b, weight=float(graph.loc[a, b]))
-        graph = g
+        graph = _table_graph(graph)
     if graph.number_of_nodes() == 0:
         return _empty(title)
     n = graph.number_of_nodes()
+    cases = [v for v, d in graph.nodes(data=True) if d.get("kind") == "case"]
+    others = [v for v in graph.nodes if v not in set(cases)]
+    node_colours, colour_legend = _node_colours(graph, others, colour_by, colours)
+    widths, width_legend = _edge_widths(graph, weight)
+    legend = bool(colour_legend or width_legend or cases)
     side = _inch(min(16.0, max(6.0, 3.0 + 0.35 * n)))
-    fig = Figure(figsize=(side, _inch(side * 0.8)), layout="constrained")
+    fig = Figure(figsize=(side + (2.75 if legend else 0), _inch(side * 0.8)), layout="constrained")
     ax = fig.add_subplot()
-    pos = nx.spring_layout(graph, seed=seed, weight="weight")
-    weights = [float(d.get("weight", 1)) for _, _, d in graph.edges(data=True)]
-    wmax = max(weights, default=1) or 1
-    for (a, b, _), w in zip(graph.edges(data=True), weights):
+    # a wider spring than networkx's default spreads the partners around a shared core
+    pos = nx.spring_layout(graph, seed=seed, weight="weight", k=1.6 / math.sqrt(n))
+    for (a, b), w in zip(graph.edges(), widths):
         (x1, y1), (x2, y2) = pos[a], pos[b]
-        ax.plot([x1, x2], [y1, y2], color="#888888", linewidth=0.5 + 4.5 * w / wmax, alpha=0.6, zorder=1)
-    sizes = [float(d.get("count", d.get("cases", 1)) or 1) for _, d in graph.nodes(data=True)]
-    smax = max(sizes) or 1
-    xs = [pos[v][0] for v in graph.nodes]
-    ys = [pos[v][1] for v in graph.nodes]
-    colours = [d.get("colour") or (PALETTE[0] if d.get("kind") != "case" else PALETTE[1]) for _, d in graph.nodes(data=True)]
-    ax.scatter(xs, ys, s=[150 + 1200 * s / smax for s in sizes], c=colours, edgecolors="white", zorder=2)
+        ax.plot([x1, x2], [y1, y2], color="#999999", linewidth=w, alpha=0.7, zorder=1, solid_capstyle="round")
+    counts = [float(graph.nodes[v].get("count", graph.nodes[v].get("cases", 1)) or 1) for v in others]
+    cmax = max(counts, default=1) or 1
+    area = {v: 150 + 1050 * c / cmax for v, c in zip(others, counts)}
+    if others:
+        ax.scatter([pos[v][0] for v in others], [pos[v][1] for v in others], s=[area[v] for v in others],
+                   c=[node_colours[v] for v in others], edgecolors="white", linewidths=1, zorder=2, gid="nodes")
+    if cases:
+        ax.scatter([pos[v][0] for v in cases], [pos[v][1] for v in cases], s=CASE_SIZE, marker="s",
+                   c=CASE_FACE, edgecolors=CASE_EDGE, linewidths=2, zorder=2, gid="cases")
+    halo = [withStroke(linewidth=3, foreground="white")]
     for v, d in graph.nodes(data=True):
-        ax.annotate(label(d.get("name", d.get("label", v)), 18, 40), pos[v], ha="center", va="center",
-                    fontsize=_fontsize(n), zorder=3)
+        text = label(d.get("name", d.get("label", v)), 18, 40)
+        if d.get("kind") == "case":  # inside its white square
+            ax.annotate(text, pos[v], ha="center", va="center", fontsize=_fontsize(n) + 1, fontweight="bold",
+                        color="#111111", zorder=4, path_effects=halo)
+        else:  # just below the node, so the node's colour stays visible
+            ax.annotate(text, pos[v], xytext=(0, -(math.sqrt(area[v]) / 2 + 1)), textcoords="offset points",
+                        ha="center", va="top", fontsize=_fontsize(n), color="#111111", zorder=3, path_effects=halo)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=c, markeredgecolor="white",
+                      label=label(v, 34, 60)) for v, c in colour_legend.items()]
+    if cases:
+        handles.append(Line2D([], [], marker="s", linestyle="", markersize=11, markerfacecolor=CASE_FACE,
+                              markeredgecolor=CASE_EDGE, markeredgewidth=2, label=str(graph.graph.get("case", "casus"))))
+    handles += [Line2D([], [], color="#999999", linewidth=w, label=t) for t, w in width_legend.items()]
+    if handles:
+        fig.legend(handles=handles, title=_dutch(colour_by).capitalize() if colour_by else None, loc="outside right upper",
+                   fontsize=9, frameon=False, labelspacing=1.0)
     ax.set_title(title)
     ax.set_axis_off()
-    ax.margins(0.15)
+    ax.margins(0.12)
     return fig
+
+
+def _table_graph(table: pd.DataFrame) -> nx.Graph:
+    """A co-occurrence table as a graph: a node per code, an edge per pair that co-occurs."""
+    import networkx as nx
+
+    g = nx.Graph()
+    colours = code_colours(table.index)
+    for q in table.index:
+        g.add_node(q, name=str(q), count=float(table.loc[q, q]), colour=colours[q])
+    for i, a in enumerate(table.index):
+        for b in table.columns[i + 1 :]:
+            if table.loc[a, b] > 0:
+                g.add_edge(a, b, weight=float(table.loc[a, b]))
+    return g
+
+
+def _node_colours(
+    graph: nx.Graph, nodes: list[Any], colour_by: str | None, colours: Mapping[str, str] | None
+) -> tuple[dict[Any, str], dict[str, str]]:
+    """A colour per node, and the legend entries (value -> colour) when colouring by an attribute."""
+    if colour_by is None:
+        return {v: graph.nodes[v].get("colour") or PALETTE[0] for v in nodes}, {}
+    missing = [v for v in nodes if colour_by not in graph.nodes[v]]
+    if len(missing) == len(nodes) and nodes:
+        known = sorted({k for v in nodes for k in graph.nodes[v]} - {"kind", "label", "name"})
+        raise InputError(f"plot_network: no node has the attribute {colour_by!r}; "
+                         f"pass colour_by= one of {', '.join(known) or '(none)'}, or list it in network(partner_attributes=...)")
+    values = {v: _nan_label(graph.nodes[v].get(colour_by, np.nan)) for v in nodes}
+    given = dict(colours or {})
+    order = [k for k in given if k in set(values.values())] + sorted(set(values.values()) - set(given))
+    fresh = iter(c for c in PALETTE if c not in given.values())
+    legend = {k: given[k] if k in given else next(fresh, "#8C8C8C") for k in order}
+    return {v: legend[k] for v, k in values.items()}, legend
+
+
+def _edge_widths(graph: nx.Graph, weight: str | None) -> tuple[list[float], dict[str, float]]:
+    """Line widths of the edges (EDGE_MIN..EDGE_MAX pt), and legend entries (text -> width)."""
+    attr = weight or "weight"
+    raw = [d.get(attr, 1 if weight is None else None) for _, _, d in graph.edges(data=True)]
+    if not raw:
+        return [], {}
+    keys = [str(v).strip().lower() for v in raw]
+    if weight is not None and all(k in YES | NO for k in keys):
+        # a yes/no column (prioritair): thick for yes, thin for no
+        legend = {f"{weight}: ja": EDGE_MAX, f"{weight}: nee": EDGE_MIN} if len(set(k in YES for k in keys)) > 1 else {}
+        return [EDGE_MAX if k in YES else EDGE_MIN for k in keys], legend
+    try:
+        values = [float(v) for v in raw]
+        if any(math.isnan(v) for v in values):
+            raise ValueError
+    except (TypeError, ValueError):
+        (a, b), bad = next((e, v) for e, v, k in zip(graph.edges(), raw, keys) if not _is_number(v) and k not in YES | NO)
+        raise InputError(f"plot_network: the edge attribute {attr!r} must be a number or ja/nee on every edge; "
+                         f"the edge {a} – {b} has {bad!r}") from None
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return [1.5] * len(values), {}
+    widths = [EDGE_MIN + (EDGE_MAX - EDGE_MIN) * (v - lo) / (hi - lo) for v in values]
+    return widths, ({f"{attr} = {lo:g}": EDGE_MIN, f"{attr} = {hi:g}": EDGE_MAX} if weight else {})
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        return not math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def plot_likert(
@@ -304,7 +452,7 @@ def plot_likert(
 
     Answers below the middle extend to the left, answers above to the right;
     on an odd scale the middle value is split over both sides. Items are sorted
-    by their mean, highest on top.
+    by their mean, highest on top. Each row is as tall as its wrapped label.
 
     Parameters
     ----------
@@ -332,9 +480,10 @@ def plot_likert(
     labels = dict(zip(counts["value"], counts["label"]))
     mid = (values[0] + values[-1]) / 2
     cmap = _diverging(len(values))
-    fig = Figure(figsize=(10, _height(len(items))), layout="constrained")
-    ax = fig.add_subplot()
     names = list(items["item"])
+    ticks = [label(n) for n in names]
+    fig = Figure(figsize=(10, _height(len(names), _lines(ticks))), layout="constrained")
+    ax = fig.add_subplot()
     share = counts.pivot_table(index="item", columns="value", values="share", aggfunc="sum").reindex(names).fillna(0)
     y = np.arange(len(names))
     left_neg = -share[[v for v in values if v < mid]].sum(axis=1).to_numpy() - (
@@ -346,7 +495,7 @@ def plot_likert(
         ax.barh(y, w, left=start, color=cmap[i], label=label(labels.get(v, v), 20), edgecolor="white", linewidth=0.5)
         start = start + w
     ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_yticks(y, [label(n) for n in names], fontsize=_fontsize(len(names)))
+    ax.set_yticks(y, ticks, fontsize=_fontsize(len(names)))
     ax.invert_yaxis()
     ax.set_xlim(-1, 1)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["100%", "50%", "0%", "50%", "100%"])
@@ -369,6 +518,7 @@ def plot_ratings(
     summary: RatingsSummary,
     by: str = "theme",
     title: str = "Beoordeling per thema",
+    sort: str | None = None,
 ) -> Figure:
     """Return stacked bars of the rating shares per theme (or per code).
 
@@ -378,23 +528,44 @@ def plot_ratings(
         What :func:`~qualkit.analyse.ratings` returns.
     by : {"theme", "code"}
     title : str
+    sort : str, optional
+        A rating (e.g. ``"past"``): rows with the largest share of it on top
+        (ties keep their order). Default: the order of the summary.
 
     Returns
     -------
     matplotlib.figure.Figure
         One bar per theme, the categories stacked in their order (missing
         values in greys at the end), the count written in each wide segment.
+
+    Examples
+    --------
+    >>> from qualkit.analyse import ratings
+    >>> r = pd.DataFrame({"netwerk": ["A", "A", "B", "B"], "bouwsteen": ["1", "2", "1", "2"],
+    ...     "oordeel": ["past niet", "past", "past", "past"]})
+    >>> fig = plot_ratings(ratings(r, "netwerk", "bouwsteen", "oordeel"), by="code", sort="past")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['2', '1']
     """
     if by not in ("theme", "code"):
         raise InputError(f"plot_ratings: by must be 'theme' or 'code'; got {by!r}")
     frame = summary.per_theme if by == "theme" else summary.per_code
+    known = list(dict.fromkeys(summary.overall["value"]))
+    if sort is not None and sort not in known:
+        raise InputError(f"plot_ratings: sort must be one of the ratings ({', '.join(known)}) or None; got {sort!r}")
     if frame.empty:
         return _empty(title)
+    key = "theme_id" if by == "theme" and "theme_id" in frame.columns else by
+    names = dict(zip(frame[key], frame[by]))
     cats = list(dict.fromkeys(frame["value"]))
-    rows = list(dict.fromkeys(frame[by]))
-    share = frame.pivot_table(index=by, columns="value", values="share", aggfunc="sum").reindex(index=rows, columns=cats)
-    count = frame.pivot_table(index=by, columns="value", values="count", aggfunc="sum").reindex(index=rows, columns=cats)
-    fig = Figure(figsize=(10, _height(len(rows))), layout="constrained")
+    rows = list(dict.fromkeys(frame[key]))
+    share = frame.pivot_table(index=key, columns="value", values="share", aggfunc="sum").reindex(index=rows, columns=cats)
+    count = frame.pivot_table(index=key, columns="value", values="count", aggfunc="sum").reindex(index=rows, columns=cats)
+    if sort is not None:
+        rows = list(share[sort].fillna(0).sort_values(ascending=False, kind="stable").index)
+        share, count = share.reindex(rows), count.reindex(rows)
+    ticks = [label(names[r]) for r in rows]
+    fig = Figure(figsize=(10, _height(len(rows), _lines(ticks))), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
@@ -405,7 +576,7 @@ def plot_ratings(
             if wi >= 0.06:
                 ax.text(x0 + wi / 2, yi, f"{int(k)}", ha="center", va="center", fontsize=8)
         left += w
-    ax.set_yticks(y, [label(r) for r in rows], fontsize=_fontsize(len(rows)))
+    ax.set_yticks(y, ticks, fontsize=_fontsize(len(rows)))
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"])
@@ -448,7 +619,7 @@ def plot_timeline(
     codes = list(dict.fromkeys(timeline.sort_values("code")["code"]))
     names = dict(zip(timeline["code"], timeline["code_name"]))
     colours = code_colours(codes, codebooks)
-    per_panel = _height(len(codes)) * 0.8
+    per_panel = _height(len(codes), _lines(label(names.get(q, q), 30, 50) for q in codes)) * 0.8
     fig = Figure(figsize=(10, _inch(min(MAX_HEIGHT, per_panel * len(docs) + 0.6))), layout="constrained")
     axes = fig.subplots(len(docs), 1, squeeze=False, sharex=x == "relative")[:, 0]
     for ax, doc in zip(axes, docs):
