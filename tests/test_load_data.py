@@ -102,3 +102,22 @@ def test_collectief_leren(data_dir):
     assert len(corpus["school_c"].units("turn")) == len(heads)
     assert corpus["school_c"].encoding == "utf-16-le"
     assert "partners" in corpus.tables  # a data table without free text is kept as a table
+
+
+def test_vragenlijst_respondent_columns_reach_the_answers_segments(data_dir):
+    path = data_dir / "vragenlijst" / "vragenlijst_leerkrachten.csv"
+    rows = {r["respondent"]: r for r in read_rows(path)}
+    corpus = load_corpus(path)
+    frame = corpus.segments("answer")
+    extra = list(frame.columns)[15:]
+    # the columns that are neither text, nor respondent role (functie), nor the two open questions
+    question_columns = [c for c in next(iter(rows.values())) if c not in ("functie", "Wat loopt goed in het zorgbeleid?",
+                                                                          "Wat kan beter?")]
+    assert extra == question_columns and list(frame.columns)[13:15] == ["question", "table"]
+    assert len(frame) == sum(1 for r in rows.values() for q in ("Wat loopt goed in het zorgbeleid?", "Wat kan beter?")
+                             if r[q].strip())
+    for record in frame.to_dict("records"):
+        row = rows[record["speaker"]]
+        assert (record["role"], record["school"], record["anciënniteit"], record["ingediend_op"]) == (
+            row["functie"], row["school"], row["anciënniteit"], row["ingediend_op"])
+        assert record["Het CLB is voor mij vlot bereikbaar."] == row["Het CLB is voor mij vlot bereikbaar."]

@@ -96,6 +96,66 @@ def test_segments_frame_for_derived_units_has_participant_columns():
         ["fg:window:1", "X", "p1", "leerkracht", "A"], ["fg:window:2", "Y", "-", "directie", "A"]]
 
 
+def attribute_corpus() -> Corpus:
+    """Two documents; X has attributes everywhere, Y only in fg, Leerkracht 2 in "les" is unmapped."""
+    les_text = "Leerkracht 2: Ik geef les.\nX: Dat zie ik."
+    from qualkit.load.cues import SpeakerRule
+    from qualkit.load.lines import parse_lines
+
+    les = Document.from_text("les", les_text, kind="transcript", attributes={"school": "De Linde"},
+                             segments=parse_lines("les", les_text, SpeakerRule.open().match).segments)
+    people = [
+        # "school" is a document attribute and "role" a fixed column: both get the speaker_ prefix
+        Participant("X", person="p1", role="leerkracht",
+                    attributes={"ervaring": "0-5 jaar", "school": "De Berk", "role": "juf"}),
+        Participant("Y", document="fg", role="directie", attributes={"functie": "directeur", "ervaring": "> 20 jaar"}),
+    ]
+    return Corpus([transcript().with_attributes(sessie=3), les], people)
+
+
+def test_participant_attributes_follow_the_document_attributes():
+    frame = attribute_corpus().segments("turn")
+    assert list(frame.columns) == SEGMENT_COLUMNS + [
+        "sessie", "school", "ervaring", "speaker_school", "speaker_role", "functie"]
+    got = frame[["doc_id", "speaker", "role", "sessie", "school", "ervaring", "speaker_school", "speaker_role",
+                 "functie"]].astype(object).fillna("-").values.tolist()
+    assert got == [
+        ["fg", "X", "leerkracht", 3, "-", "0-5 jaar", "De Berk", "juf", "-"],
+        ["fg", "Y", "directie", 3, "-", "> 20 jaar", "-", "-", "directeur"],
+        ["les", "Leerkracht 2", "-", "-", "De Linde", "-", "-", "-", "-"],  # no participant: all NaN
+        ["les", "X", "leerkracht", "-", "De Linde", "0-5 jaar", "De Berk", "juf", "-"],
+    ]
+
+
+def test_participant_attributes_reach_derived_units_and_not_the_header():
+    frame = attribute_corpus().segments("sentence")
+    by_speaker = frame.groupby("speaker", dropna=False)["ervaring"].agg(lambda v: sorted(v.fillna("-").unique()))
+    assert by_speaker.to_dict() == {"Leerkracht 2": ["-"], "X": ["0-5 jaar"], "Y": ["> 20 jaar"]}
+    header = attribute_corpus().segments("header")
+    assert header["text"].tolist() == ["Focusgroep 3. Datum onbekend."]
+    assert list(header.columns) == SEGMENT_COLUMNS + ["sessie", "school"]  # no speaker: no participant columns
+
+
+def test_participant_column_prefix_repeats_until_the_name_is_free():
+    doc = Document.from_text("d", "X: Ja.", kind="transcript", attributes={"school": "A", "speaker_school": "B"},
+                             segments=(Segment("d", 3, 6, "turn", "Ja.", speaker="X", label_start=0),))
+    frame = Corpus([doc], [Participant("X", attributes={"school": "C", "text": "T"})]).segments("turn")
+    assert frame.iloc[0, len(SEGMENT_COLUMNS):].to_dict() == {
+        "school": "A", "speaker_school": "B", "speaker_speaker_school": "C", "speaker_text": "T"}
+    assert frame.loc[0, "text"] == "Ja."
+
+
+def test_coding_keeps_participant_attributes_for_frequencies():
+    import qualkit as qk
+    from qualkit.model import Code, Codebook, Rules
+
+    book = Codebook("t", "T", (Code("tijd", "Tijd", "t", rules=Rules(keywords=("tijd", "zie"))),))
+    coded = qk.code(attribute_corpus(), book, unit="turn")
+    assert coded[["speaker", "ervaring"]].fillna("-").values.tolist() == [["X", "0-5 jaar"], ["X", "0-5 jaar"]]
+    counts = qk.frequencies(coded, by="ervaring")
+    assert counts.loc[counts["ervaring"] == "0-5 jaar", "count"].tolist() == [2]
+
+
 def test_empty_corpus_gives_empty_frame_with_columns():
     frame = segments(Corpus([]), "sentence")
     assert frame.empty and list(frame.columns) == SEGMENT_COLUMNS

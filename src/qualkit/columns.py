@@ -1,7 +1,13 @@
 """The fixed column names of qualkit's frames, defined once.
 
 Every frame qualkit returns starts with these columns in this order; document
-attributes (school, session, date ...) follow as extra columns. A function that
+attributes (school, session, date ...) follow as extra columns. The segments
+frame then has the participant attributes (further columns of a participants
+file, a questionnaire's respondent columns: ervaring, anciënniteit ...), NaN
+where a segment has no participant or the participant lacks the attribute; a
+name that is taken by a fixed column or a document attribute gets the prefix
+``speaker_`` (``speaker_school``). ``qk.code`` copies every extra column of the
+segments frame into the coded frame, so both can be used in ``by=``. A function that
 finds nothing returns an empty frame with the same columns, never ``None``.
 
 Segments (``corpus.segments(unit=...)``)

@@ -3,7 +3,9 @@
 The loaders give every document a base layer (header, turns, notes, answers,
 observation entries). This module turns a corpus into a frame of one unit, with
 exact character offsets, the speaker and the participant's person, role and
-group, and the document attributes as extra columns.
+group, and then two kinds of extra columns: the document attributes, then the
+participant attributes (the further columns of a participants file, the
+respondent columns of a questionnaire export; see :func:`segments`).
 
 Derived units are computed inside the *parent* segments of a document: its
 turns, entries and answers; else (an observation form) its notes; else (a
@@ -42,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .columns import SEGMENT_COLUMNS
+from .columns import CODED_COLUMNS, SEGMENT_COLUMNS
 from .model import UNITS, Segment
 
 if TYPE_CHECKING:
@@ -186,17 +188,31 @@ def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame
     Returns
     -------
     pandas.DataFrame
-        :data:`qualkit.columns.SEGMENT_COLUMNS`, then the document attributes.
+        :data:`qualkit.columns.SEGMENT_COLUMNS`, then the document attributes
+        (in order of first appearance over the documents; see
+        :func:`attr_column`), then the attributes of the participants the
+        segments' speakers stand for (in order of first use; see
+        :func:`participant_column`). A cell is NaN where the document or
+        participant lacks that attribute, or the segment has no participant
+        (no speaker, or a label that no participant maps).
+
+    Examples
+    --------
+    >>> from qualkit.model import Corpus, Document, Participant, Segment
+    >>> doc = Document.from_text("d", "X: Ja.", kind="transcript", attributes={"school": "A"},
+    ...     segments=(Segment("d", 3, 6, "turn", "Ja.", speaker="X", label_start=0),))
+    >>> people = [Participant("X", role="leerkracht", attributes={"ervaring": "5-10 jaar", "school": "B"})]
+    >>> segments(Corpus([doc], people)).iloc[0, 12:].to_dict()
+    {'text': 'Ja.', 'school': 'A', 'ervaring': '5-10 jaar', 'speaker_school': 'B'}
     """
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
     rows: list[dict[str, Any]] = []
-    attr_names: list[str] = []
     people: dict[tuple[str, str | None], Any] = {}  # one participant lookup per (document, speaker)
+    attr_names = list(dict.fromkeys(name for doc in corpus for name in doc.attributes))
+    speaker_columns: dict[str, str] = {}  # participant attribute -> its column, in order of first use
+    taken = {*SEGMENT_COLUMNS, *CODED_COLUMNS, *(attr_column(a) for a in attr_names)}
     for doc in corpus:
-        for name in doc.attributes:
-            if name not in attr_names:
-                attr_names.append(name)
         for n, seg in enumerate(document_units(doc, unit, **dict(options))):
             key = (doc.id, seg.speaker)
             if key not in people:
@@ -219,8 +235,14 @@ def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame
             }
             for name, value in doc.attributes.items():
                 row[attr_column(name)] = value
+            if p is not None:
+                for name, value in p.attributes.items():
+                    if name not in speaker_columns:
+                        speaker_columns[name] = participant_column(name, taken)
+                        taken.add(speaker_columns[name])
+                    row[speaker_columns[name]] = value
             rows.append(row)
-    columns = SEGMENT_COLUMNS + [attr_column(a) for a in attr_names]
+    columns = SEGMENT_COLUMNS + [attr_column(a) for a in attr_names] + list(speaker_columns.values())
     frame = pd.DataFrame(rows, columns=columns)
     frame["time_start"] = frame["time_start"].astype(float)
     frame["time_end"] = frame["time_end"].astype(float)
@@ -238,6 +260,28 @@ def attr_column(name: str) -> str:
     >>> attr_column("school"), attr_column("role")
     ('school', 'doc_role')
     """
-    from .columns import CODED_COLUMNS
-
     return f"doc_{name}" if name in SEGMENT_COLUMNS or name in CODED_COLUMNS else name
+
+
+#: the prefix of a participant attribute column whose name is taken already
+SPEAKER_PREFIX = "speaker_"
+
+
+def participant_column(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """Return the frame column of a participant attribute.
+
+    A name that is a fixed column (:data:`~qualkit.columns.SEGMENT_COLUMNS`,
+    :data:`~qualkit.columns.CODED_COLUMNS`) or in ``taken`` (the document
+    attribute columns) gets the prefix :data:`SPEAKER_PREFIX`, as often as
+    needed, so a participant's "school" never overwrites the document's
+    "school" and a participant attribute "role" never the normalised role.
+
+    Examples
+    --------
+    >>> participant_column("ervaring"), participant_column("role"), participant_column("school", {"school"})
+    ('ervaring', 'speaker_role', 'speaker_school')
+    """
+    column = name
+    while column in taken or column in SEGMENT_COLUMNS or column in CODED_COLUMNS:
+        column = SPEAKER_PREFIX + column
+    return column
