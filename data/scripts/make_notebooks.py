@@ -65,7 +65,6 @@ zit en welke **rol** die persoon heeft; het documentenbestand geeft elk document
 kenmerken zoals de groep en de datum.
 """),
     py("""
-%matplotlib inline
 import pandas as pd
 import qualkit as qk
 
@@ -132,9 +131,7 @@ per_rol = qk.frequencies(gecodeerd, by="role", codebooks=codeboek)
 per_rol.pivot(index="code_name", columns="role", values="count").fillna(0).astype(int)
 """),
     py("""
-fig = qk.plot_frequencies(per_rol, stacked=True, title="Leiderschapscodes per rol (aantal spreekbeurten)")
-fig.axes[0].legend(title="Rol", loc="upper right")  # de legende weg van de langste balken
-fig
+qk.plot_frequencies(per_rol, stacked=True, title="Leiderschapscodes per rol (aantal spreekbeurten)")
 """),
     md("""
 Wat zegt de directie zelf over visie? `excerpts` geeft de fragmenten zoals een
@@ -207,7 +204,6 @@ weg. De eerste codering duurt enkele seconden: qualkit laadt dan de
 Nederlandse woordenlijsten voor vervoegingen en meervouden.
 """),
     py("""
-%matplotlib inline
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
@@ -319,17 +315,14 @@ deelnemers = beurten[(beurten["groep"] == "iCLB") & (beurten["role"] != "moderat
 
 vergelijking = qk.frequencies(iclb, by="doc_id", share=True, units=deelnemers, level=2, codebooks=codeboeken)
 tabel = vergelijking.pivot(index="code_name", columns="doc_id", values="share").fillna(0)
-tabel = tabel[tabel.max(axis=1) >= 0.05].sort_values("focusgroep_iclb_1")
-tabel.round(2)
+tabel = tabel[tabel.max(axis=1) >= 0.05].sort_values("focusgroep_iclb_1", ascending=False)
+(100 * tabel).round(0).astype(int).rename(columns=lambda c: c + " (%)")
 """),
     py("""
-ax = tabel.plot.barh(figsize=(8, 6), color=["#4C72B0", "#DD8452"])
-ax.set_xlabel("Aandeel van de spreekbeurten van de deelnemers")
-ax.set_ylabel("")
-ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
-ax.set_title("Twee iCLB-focusgroepen (aspecten in minstens 5% van de beurten)")
-ax.legend(title="", loc="upper left", bbox_to_anchor=(1.01, 1))
-plt.tight_layout()
+getoond = vergelijking[vergelijking["code_name"].isin(tabel.index)]
+getoond = getoond.set_index("code_name").loc[tabel.index].reset_index()   # dezelfde volgorde als de tabel
+qk.plot_frequencies(getoond, value="share", xlabel="Aandeel van de spreekbeurten van de deelnemers",
+                    title="Twee iCLB-focusgroepen (aspecten in minstens 5% van de beurten)")
 """),
     md("""
 ## 5. De gestructureerde observatie-items per sessie
@@ -361,8 +354,7 @@ ax = telling.plot.barh(stacked=True, color={"Ja": "#55A868", "Nee": "#C44E52"}, 
 ax.set_xlabel("Aantal sessies (van 4)")
 ax.set_ylabel("")
 ax.set_title("Observatie-items: ja of nee per sessie")
-ax.legend(title="", loc="upper left", bbox_to_anchor=(1.01, 1))
-plt.tight_layout()
+ax.legend(title="", loc="upper left", bbox_to_anchor=(1.01, 1));
 """),
     md("""
 ## 6. Eén gesprek gecodeerd lezen
@@ -390,24 +382,29 @@ een groep ver boven de anderen uitsteekt, en lees dan zijn of haar beurten.
 In `focusgroep_zoco_1` valt spreker `Y` op door een bijna-stilte. `Y` is een
 deelnemer die de transcribent niet kon thuisbrengen: sprak die persoon echt zo
 weinig, of zijn beurten aan anderen toegeschreven? Dat ga je na in de opname.
+
+`exclude_roles=("moderator",)` laat de moderator buiten de aandelen: zijn rijen
+blijven staan, maar zonder aandeel, en de aandelen van de deelnemers tellen op
+tot 100 %.
 """),
     py("""
-deelname = qk.participation(corpus)
+deelname = qk.participation(corpus, exclude_roles=("moderator",))
 deelname = deelname[(deelname["role"] != "moderator") & deelname["doc_id"].str.startswith("focusgroep")]
-deelname["aandeel"] = deelname["words"] / deelname.groupby("doc_id")["words"].transform("sum")
-deelname[["doc_id", "speaker", "role", "turns", "words", "aandeel"]].round(2).head(10)
+deelname[["doc_id", "speaker", "role", "turns", "words", "word_share"]].round(2).head(10)
 """),
     py("""
-fig, ax = plt.subplots(figsize=(8, 3.5))
-ax.scatter(deelname["aandeel"], deelname["doc_id"], s=90, alpha=0.6)
+fig, ax = plt.subplots(figsize=(8.5, 3.5), layout="constrained")
+ax.scatter(deelname["word_share"], deelname["doc_id"], s=90, alpha=0.6)
 ax.axvline(0.25, color="grey", linestyle="--", linewidth=1)  # vier deelnemers die evenveel spreken
-grootste = deelname.loc[deelname.groupby("doc_id")["aandeel"].idxmax()]
-for _, rij in grootste.iterrows():
-    ax.annotate(rij["speaker"], (rij["aandeel"], rij["doc_id"]), xytext=(6, 6), textcoords="offset points", fontsize=8)
+per_groep = deelname.groupby("doc_id")["word_share"]
+for rij in deelname.loc[list(per_groep.idxmax()) + list(per_groep.idxmin())].itertuples():
+    ax.annotate(rij.speaker, (rij.word_share, rij.doc_id), xytext=(0, 7), textcoords="offset points",
+                ha="center", fontsize=8)
+ax.set_xlim(0, deelname["word_share"].max() + 0.05)
+ax.margins(y=0.15)
 ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
 ax.set_xlabel("Aandeel in de woorden van de deelnemers (stippellijn: gelijke verdeling over vier)")
-ax.set_title("Deelname per focusgroep: één punt per deelnemer")
-plt.tight_layout()
+ax.set_title("Deelname per focusgroep: één punt per deelnemer, de grootste en de kleinste bij naam");
 """),
     md("""
 ## 8. Een term in zijn context (KWIC)
@@ -483,10 +480,7 @@ moderator weg: zij leest de kaarten voor, waardoor elke kaartnaam anders als
 code zou meetellen.
 """),
     py("""
-%matplotlib inline
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import Patch
 import qualkit as qk
 
 pd.set_option("display.max_colwidth", 90)
@@ -578,18 +572,18 @@ partners = corpus.tables["partners"]
 partners.head(6)
 """),
     md("""
-`network(..., kind="actors")` maakt van die tabel een netwerk: een knoop per
-school en per partner, een lijn voor elke keer dat een school een partner noemt.
-We kleuren de partners naar domein; een grotere partnerknoop wordt door meer
-scholen genoemd, en een dikke lijn verbindt een school met een partner die ze
-prioritair noemt.
+`network(..., kind="actors")` maakt van die tabel een netwerk: een vierkant per
+school, een bol per partner, een lijn voor elke keer dat een school een partner
+noemt. `colour_by="domein"` kleurt de partners naar domein; een grotere bol wordt
+door meer scholen genoemd, en `weight="prioritair"` tekent een dikke lijn naar
+een partner die de school prioritair noemt.
 
 **Zo lees je het.** Partners in het midden delen de scholen (CLB,
-ondersteuningsnetwerk, pedagogische begeleiding); aan de rand hangen de
-partners die eigen zijn aan één school. Een school met veel eigen partners in
-één kleur heeft een duidelijk zwaartepunt (stages bij School C). Wat een
-verbinding voor de school betekent, staat niet in de figuur maar in het
-gesprek.
+ondersteuningsnetwerk, ondersteuners, scholengemeenschap); aan de rand hangen
+de partners die eigen zijn aan één school. Zorg voor leerlingen (groen) is bij
+elke school het grootste domein. Alleen School C heeft een eigen groep partners
+voor werk en stage; School B heeft er geen. Wat een verbinding voor de school
+betekent, staat niet in de figuur maar in het gesprek.
 """),
     py("""
 netwerk = qk.network(partners, kind="actors", case="school", partner="partner", partner_attributes=("domein",))
@@ -603,21 +597,8 @@ domeinkleuren = {
     "onderzoek": "#DA8BC3",
     "intern": "#8C8C8C",
 }
-# weergave: scholen groot en oranje, partners in de kleur van hun domein,
-# een dikke lijn voor een prioritaire partner van die school
-for knoop, kenmerken in netwerk.nodes(data=True):
-    if kenmerken["kind"] == "case":
-        kenmerken["colour"], kenmerken["count"] = "#F2B134", 4
-    else:
-        kenmerken["colour"] = domeinkleuren[kenmerken["domein"]]
-for a, b, kenmerken in netwerk.edges(data=True):
-    kenmerken["weight"] = 2 if kenmerken["prioritair"] == "ja" else 1
-
-fig = qk.plot_network(netwerk, title="Partners van drie scholen, gekleurd naar domein")
-fig.axes[0].legend(handles=[Patch(color=k, label=d) for d, k in domeinkleuren.items()]
-                   + [Patch(color="#F2B134", label="school")],
-                   loc="lower left", fontsize=9, frameon=False)
-fig
+qk.plot_network(netwerk, title="Partners van drie scholen, gekleurd naar domein",
+                colour_by="domein", colours=domeinkleuren, weight="prioritair")
 """),
     md("""
 Per school: hoeveel partners, hoeveel daarvan prioritair en dichtbij, en welke

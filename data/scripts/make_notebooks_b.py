@@ -48,7 +48,6 @@ casusanalyses van Tabel 4 en 5. De antwoorden en uitspraken zelf zijn verzonnen
 4. Vier casussen tegen de zeven HGW-uitgangspunten, en een kort reflectiegesprek.
 """),
     py("""
-%matplotlib inline
 import pandas as pd
 import qualkit as qk
 
@@ -95,8 +94,9 @@ overzicht(likert.bottom)
 """),
     md("""
 **Zo lees je dit.** De top-5 en bottom-5 komen overeen met de sterktes en belemmeringen van Tabel 2,
-en de gemiddelden ronden af tot de gepubliceerde waarden. Let op de kolom `n`: drie items hebben maar
-22 geldige antwoorden. Waarom dat ertoe doet, zie je in deel 2.
+en de gemiddelden ronden af tot de gepubliceerde waarden. Let op de kolom `n`: vier van deze items
+hebben maar 22 geldige antwoorden (één leerkracht koos *n.v.t.*). Waarom dat ertoe doet, zie je in
+deel 2.
 
 De figuur hieronder toont alle 18 stellingen als *gedeelde staven*: links van de middellijn de
 antwoorden 1-3, rechts 4-6, gesorteerd op gemiddelde. Zo zie je meteen of een gemiddelde van 5 komt
@@ -164,8 +164,7 @@ uitspraken = swot.tables["swot_gesprekken"]
 boek = qk.read_codebook("../codebooks/swot_zorg.yaml")
 gecodeerd = qk.code(swot, boek, unit="answer")
 
-# de respondent-id van een antwoord is het nummer van de uitspraak: zo komt het kwadrant erbij
-gecodeerd = gecodeerd.merge(uitspraken[["nr", "kwadrant", "categorie"]], left_on="speaker", right_on="nr")
+# elke codering draagt de kolommen van haar rij mee: nr, kwadrant en de handmatige categorie
 gecodeerd["kwadrant van de code"] = gecodeerd["code_path"].str.split(" > ").str[0]
 binnen = gecodeerd[gecodeerd["kwadrant van de code"] == gecodeerd["kwadrant"]]
 print(f"{len(uitspraken)} uitspraken, {len(gecodeerd)} automatische coderingen, "
@@ -189,8 +188,8 @@ vergelijking
 """),
     md("""
 **Zo lees je dit.** De handmatige categorieën in de data geven precies de turven van Tabel 3. De
-automatische codering komt dicht in de buurt, maar telt bij de meeste categorieën iets minder en bij
-enkele iets meer. Hieronder dezelfde vergelijking als figuur, en daarna de uitspraken waar mens en
+automatische codering komt dicht in de buurt: ze telt bij zeven categorieën iets minder, bij drie
+iets meer en bij zeven precies evenveel (kolom `verschil`). Hieronder dezelfde vergelijking als figuur, en daarna de uitspraken waar mens en
 regels het oneens zijn.
 """),
     py("""
@@ -231,7 +230,8 @@ controle op een eigen telling en waarschuwt bij een verschil.
 """),
     py("""
 pd.concat([qk.check_tally(groep["aantal"].tolist(), 29, subject=kwadrant)
-           for kwadrant, groep in tabel3.groupby("kwadrant", sort=False)])[["subject", "ok", "reason"]]
+           for kwadrant, groep in tabel3.groupby("kwadrant", sort=False)], ignore_index=True)[
+    ["subject", "ok", "reason"]].rename(columns={"subject": "kwadrant", "ok": "klopt", "reason": "waarom niet"})
 """),
     md("""
 Zwaktes telt op tot 27. Dat is geen rekenfout zolang twee leerkrachten geen zwakte noemden, en in
@@ -312,8 +312,6 @@ referentiekader" (onderwijsinspectie, september 2019): Figuur 14 (856 past, 245 
 Figuur 17 zelf niet optelt; en de verdeling per netwerk.
 """),
     py("""
-%matplotlib inline
-import dataclasses
 import pandas as pd
 import qualkit as qk
 
@@ -390,12 +388,12 @@ controle = pd.concat([
     for _, rij in figuur17.iterrows()
 ])
 controle[["subject", "reported", "expected", "ok", "reason"]].rename(
-    columns={"subject": "thema", "reported": "24 x bouwstenen", "expected": "som Figuur 17"})
+    columns={"subject": "thema", "reported": "24 x bouwstenen", "expected": "som Figuur 17", "ok": "klopt",
+             "reason": "waarom niet"})
 """),
     py("""
-# per_theme noemt het thema bij zijn naam in het codeboek; Figuur 17 bij thema-id en naam
-ons = oordelen.per_theme.pivot_table(index="theme", columns="value", values="count", aggfunc="sum")[cats]
-ons.index = ons.index.map({t.name: t.id for t in boek.children(None)})
+# per_theme heeft de thema-id uit het codeboek (t1 ... t7), net als Figuur 17: zo koppel je ze
+ons = oordelen.per_theme.pivot_table(index="theme_id", columns="value", values="count", aggfunc="sum")[cats]
 gepubliceerd = figuur17.set_index("thema")[cats]
 verschil = (ons.reindex(gepubliceerd.index) - gepubliceerd).astype(int)
 verschil.insert(0, "naam", figuur17.set_index("thema")["naam"])
@@ -436,10 +434,7 @@ assert minstens_helft == 19
 print(f"{minstens_helft} van de {past.size} netwerken: minstens 25 van de 50 bouwstenen 'past'")
 """),
     py("""
-volgorde = past.sort_values(ascending=False).index        # netwerk met de meeste 'past' bovenaan
-gesorteerd = dataclasses.replace(per_netwerk, per_code=per_netwerk.per_code.set_index("code")
-                                 .loc[volgorde].reset_index())
-fig = qk.plot_ratings(gesorteerd, by="code", title="Oordelen per netwerk (gesorteerd op 'past')")
+fig = qk.plot_ratings(per_netwerk, by="code", sort="past", title="Oordelen per netwerk (gesorteerd op 'past')")
 fig.axes[0].axvline(0.5, color="black", linewidth=1, linestyle="--")   # de grens 'minstens de helft'
 fig
 """),
@@ -475,7 +470,6 @@ ondersteunen bij het pedagogisch project) en vier beleidsimpulsen (BI1 brede bas
 verhoogde zorg; BI2 effectieve didactiek; BI3 datageletterdheid; BI4 samenwerking met Leerpunt).
 """),
     py("""
-%matplotlib inline
 import pandas as pd
 import qualkit as qk
 
@@ -569,9 +563,8 @@ in_tijd = pd.DataFrame({"code": "ovsg:" + tijd.index.str.lower(), "share": (tijd
 in_tijd["code_name"] = in_tijd["code"].map(dict(zip(in_getuigenissen["code"], in_getuigenissen["code_name"])))
 
 vergelijk = pd.concat([in_getuigenissen.assign(bron="getuigenissen"), in_tijd.assign(bron="geregistreerde tijd")])
-vergelijk["count"] = (100 * vergelijk["share"]).round(1)
-qk.plot_frequencies(vergelijk[["code", "code_name", "bron", "count"]],
-                    title="Aandeel per kerntaak: getuigenissen en geregistreerde tijd", xlabel="Aandeel (%)")
+qk.plot_frequencies(vergelijk[["code", "code_name", "bron", "share"]], value="share",
+                    title="Aandeel per kerntaak: getuigenissen en geregistreerde tijd")
 """),
     md("""
 **Zo lees je dit.** Elke kerntaak heeft twee balken: het aandeel in de getuigenissen en het aandeel
