@@ -362,3 +362,83 @@ def test_service_layout_speech_lines_with_colons_stay_speech(tmp_path):
 def test_empty_list_of_paths_gives_an_empty_corpus():
     corpus = load_corpus([])
     assert len(corpus) == 0 and corpus.segments("turn").empty
+
+
+# ------------------------------------------------------------------ parse_transcript: the same rules on a string
+
+
+@settings(max_examples=50, deadline=None)
+@given(transcripts(), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_parse_transcript_gives_what_the_txt_loader_gives(tmp_path_factory, text, newline):
+    from qualkit.load import parse_transcript
+
+    path = tmp_path_factory.mktemp("p") / "fg.txt"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    loaded = load_corpus(path)["fg"]
+    parsed = parse_transcript(text.replace("\n", newline), "fg")
+    assert (parsed.text, parsed.kind, parsed.segments) == (loaded.text, loaded.kind, loaded.segments)
+    assert parsed.newline == loaded.newline and (parsed.source, parsed.encoding) == (None, None)
+
+
+def test_parse_transcript_kinds_participants_and_pattern(tmp_path):
+    from qualkit.load import parse_transcript
+    from qualkit.model import Participant
+
+    text = "Leerkracht 1: Wij plannen samen.\nBijvoorbeeld: de toetsen.\nDirectie: Goed zo."
+    assert [s.speaker for s in parse_transcript(text, "a").units("turn")] == ["Leerkracht 1", "Bijvoorbeeld", "Directie"]
+    people = [Participant("Leerkracht 1"), Participant("Directie", document="a")]
+    assert [s.speaker for s in parse_transcript(text, "a", participants=people).units("turn")] == ["Leerkracht 1",
+                                                                                                    "Directie"]
+    csv = tmp_path / "p.csv"
+    csv.write_text("speaker\nLeerkracht 1\nDirectie\n", encoding="utf-8")
+    assert [s.text for s in parse_transcript(text, "a", participants=csv).units("turn")] == [
+        "Wij plannen samen.\nBijvoorbeeld: de toetsen.", "Goed zo."]
+    assert [s.speaker for s in parse_transcript(text, "a", speaker_pattern=r"Leerkracht \d").units("turn")] == [
+        "Leerkracht 1"]
+    notes = parse_transcript("Klas 4\n10:05 [juf] Start.\n10:20 Groepswerk.", "v")
+    assert (notes.kind, [(s.unit, s.speaker, s.time_start) for s in notes.units("entry")]) == (
+        "observation", [("entry", "juf", 36300.0), ("entry", None, 37200.0)])
+    plain = parse_transcript(text, "a", kind="text")
+    assert (plain.kind, plain.segments, plain.text) == ("text", (), text)
+    assert parse_transcript("", "leeg", kind="text").text == ""
+
+
+def test_parse_transcript_refusals():
+    from qualkit.errors import LoadError
+    from qualkit.load import parse_transcript
+
+    with pytest.raises(InputError) as err:
+        parse_transcript("X: ja", "a", kind="answers")
+    assert str(err.value) == "text 'a': kind='answers' is not one of transcript, observation, text (or None: decide)"
+    for text in ("", "Geen sprekers hier.\nOok niet."):
+        with pytest.raises(NoSpeakersError) as err:
+            parse_transcript(text, "b")
+        assert str(err.value) == (
+            "text 'b': no speaker turns found: no line starts with a speaker label such as 'Leerkracht 5: ...' or "
+            "'[00:12:31] X: ...'; pass speaker_pattern=r'...' (a regular expression for your labels), or parse it as "
+            "plain text with kind='text'")
+    with pytest.raises(NoSpeakersError) as err:
+        parse_transcript("X: ja", "c", participants=[])
+    assert str(err.value) == (
+        "text 'c': no speaker turns found: no line starts with a speaker of the participants file (none), then ':'; "
+        "add this document's labels to the participants file (with a 'document' column if they are only used here), "
+        "pass speaker_pattern=r'...', or parse it as plain text with kind='text'")
+    with pytest.raises(LoadError) as err:
+        parse_transcript("X: ja", "d", kind="observation")
+    assert str(err.value) == ("text 'd': field notes need entries that start with a clock time ('10:05 [directie] "
+                              "...'), found none; add the times, or parse it with kind='text'")
+    with pytest.raises(InputError) as err:
+        parse_transcript("X: ja", "e", participants=["X"])
+    assert str(err.value) == "participants=: expected Participant objects or a file, got str"
+
+
+def test_parse_transcript_warns_about_speakers_the_participants_lack():
+    from qualkit.load import parse_transcript
+    from qualkit.model import Participant
+
+    with pytest.warns(UnknownSpeakerWarning) as caught:
+        doc = parse_transcript("X: Ja.\nInterviewer: Waarom?\nX: Daarom.", "f", participants=[Participant("X")])
+    assert [s.text for s in doc.units("turn")] == ["Ja.\nInterviewer: Waarom?", "Daarom."]
+    assert str(caught[0].message).startswith(
+        "participants=: 1 line(s) look like speaker turns but their label is not in the participants file")
+    assert "'Interviewer' (f, line 2)" in str(caught[0].message)

@@ -57,6 +57,7 @@ _API: dict[str, str] = {
     "load_corpus": "qualkit.load",
     "matrix": "qualkit.analyse",
     "network": "qualkit.analyse",
+    "parse_transcript": "qualkit.load",
     "participation": "qualkit.analyse",
     "plot_frequencies": "qualkit.plot",
     "plot_likert": "qualkit.plot",

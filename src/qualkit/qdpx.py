@@ -53,6 +53,24 @@ passage), annotation notes, sets, links and graphs. Codes that other tools wrote
 ``slug(project name)`` (``"qc project"`` -> ``qc_project``, ``"refi"`` when the
 project has no name); each coding gets ``rule="import:refi"``.
 
+**Turns.** Imported codings have no ``segment_id``, ``speaker`` or role, as a
+REFI project knows no turns. ``read_qdpx(path, turns=True)`` parses every
+text source, after the line ends are normalised, by the rules of the .txt
+loader (:func:`~qualkit.load.parse_transcript`: header, turns and notes, or
+field-note entries); the text and every offset stay exactly as imported, the
+document's kind becomes "transcript" (or "observation") and it gets its base
+layer, so ``corpus.segments("turn")`` works. A coding then gets the
+``segment_id``, ``unit``, ``position`` and ``speaker`` of the turn that holds
+it, and ``person``, ``role`` and ``group`` of the participant that speaker
+stands for (the ``participants=`` file's rows first, then the project's
+cases, whose name is taken as the speaker label). A coding is held by a turn
+when its span, without white space at its ends (a coded line often takes
+its newline with it), lies within ``[label_start, end)`` of the turn, the
+cue included. A coding that reaches over two or more turns, or lies in the
+header or in a note between turns, keeps ``segment_id`` None (and no
+speaker), as a manual coding across turns does. A source in which no line
+starts a turn keeps no base layer and is listed in ``notes``.
+
 **Safety.** An archive is never extracted to disk: the entries that are needed
 are read into memory, and reading stops with :class:`~qualkit.errors.ProjectFileError`
 before anything else happens when
@@ -97,7 +115,7 @@ import zlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -171,13 +189,36 @@ class QdpxProject(tuple):
 # ================================================================= reading
 
 
-def read_qdpx(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> QdpxProject:
+def read_qdpx(
+    path: str | os.PathLike[str],
+    *,
+    turns: bool = False,
+    participants: Iterable[Participant] | str | os.PathLike[str] | None = None,
+    speaker_pattern: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> QdpxProject:
     """Read a REFI-QDA project into a corpus and a coded frame.
 
     Parameters
     ----------
     path : path-like
         The ``.qdpx`` file.
+    turns : bool
+        Also parse every text source into header, turns and notes by the
+        rules of the .txt loader (:func:`~qualkit.load.parse_transcript`), and
+        give each coding that lies inside one turn that turn's ``segment_id``,
+        ``unit``, ``position``, ``speaker``, ``person``, ``role`` and ``group``
+        (see "Turns" in the module docstring). Off by default: the sources of
+        other tools are often not speaker-turn transcripts, and the turn rules
+        would then read a line such as "Opmerking: ..." as a turn.
+    participants : iterable of Participant, or path-like, optional
+        With ``turns=True``: a participants file (or the participants), as
+        for :func:`~qualkit.load.load_corpus`: only its labels start turns,
+        and it gives the person, role and group of a speaker (its rows win
+        over the project's cases for the same label and document).
+    speaker_pattern : str, optional
+        With ``turns=True``: a regular expression a speaker label must match
+        in full.
     max_bytes : int
         The most bytes the entries read may decompress to together; one entry
         may have at most ``min(max_bytes, MAX_ENTRY_BYTES)``.
@@ -193,6 +234,8 @@ def read_qdpx(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Qd
     ------
     SourceNotFoundError
         ``path`` does not exist.
+    InputError
+        ``participants=`` or ``speaker_pattern=`` without ``turns=True``.
     ProjectFileError
         The file is not a zip, is unsafe (see the module docstring) or breaks
         the standard in a way that would lose or misplace codings.
@@ -200,7 +243,11 @@ def read_qdpx(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Qd
     Warns
     -----
     QualkitWarning
-        When ``notes`` is not empty (e.g. sources without plain text).
+        When ``notes`` is not empty (e.g. sources without plain text, or
+        with ``turns=True`` a source in which no line starts a turn).
+    UnknownSpeakerWarning
+        With ``turns=True`` and ``participants=``: speakers it does not list
+        (as :func:`~qualkit.load.load_corpus` warns).
 
     Examples
     --------
@@ -215,8 +262,11 @@ def read_qdpx(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Qd
     p = Path(path)
     if not p.is_file():
         raise SourceNotFoundError(f"{p}: no such project file; check the path")
+    if not turns and (participants is not None or speaker_pattern is not None):
+        given = " and ".join(n for n, v in (("participants=", participants), ("speaker_pattern=", speaker_pattern)) if v is not None)
+        raise InputError(f"{p}: {given} only say(s) how the sources are parsed into turns; pass turns=True as well")
     with _Archive(p, max_bytes) as archive:
-        result = _Reader(archive).project()
+        result = _Reader(archive, _Turns(participants, speaker_pattern) if turns else None).project()
     if result.notes:
         warnings.warn(f"{p}: " + "; ".join(result.notes), QualkitWarning, stacklevel=2)
     return result
@@ -334,8 +384,9 @@ class _Source:
 class _Reader:
     """Turns one parsed ``project.qde`` (and the entries it names) into qualkit objects."""
 
-    def __init__(self, archive: _Archive) -> None:
+    def __init__(self, archive: _Archive, turns: _Turns | None = None) -> None:
         self.archive = archive
+        self.turns = turns
         info = archive.qde()
         self.where = archive.where(info)
         self.root = parse_xml(archive.read(info), self.where)
@@ -373,6 +424,8 @@ class _Reader:
         participants = self.participants(variables, sources)
         self.unread_parts()
         corpus = Corpus([s.doc for s in sources.values()], participants)
+        if self.turns is not None:
+            corpus, rows = self.turns.apply(corpus, rows, self.notes)
         return QdpxProject(corpus, _coded_frame(rows, list(corpus.documents)), tree.books, self.notes)
 
     def left_out(self, el: ET.Element) -> str:
@@ -596,6 +649,73 @@ class _Reader:
         src.doc = src.doc.with_attributes(**{**values, **known})
 
 
+class _Turns:
+    """``read_qdpx(turns=True)``: parse the imported texts into turns and place the codings in them."""
+
+    def __init__(self, participants: Iterable[Participant] | str | os.PathLike[str] | None, speaker_pattern: str | None) -> None:
+        from .load.text import text_options
+
+        self.source = participants
+        self.people, self.opts = text_options(participants, speaker_pattern)
+
+    def apply(self, corpus: Corpus, rows: list[dict[str, Any]], notes: list[str]) -> tuple[Corpus, list[dict[str, Any]]]:
+        """Return the corpus with each text's base layer (and the participants file's people) and the rows placed in turns."""
+        from .errors import LoadError, NoSpeakersError
+        from .load import _warn_unknown_speakers
+        from .load.text import text_document
+
+        docs: list[Document] = []
+        folded = []
+        for doc in corpus:
+            try:
+                loaded = text_document(doc.id, doc.text, None, self.opts)
+            except (NoSpeakersError, LoadError):
+                notes.append(
+                    f"source {doc.id!r}: no line starts a speaker turn (or a field-note entry), so it has no turns and "
+                    "its codings no segment_id; pass speaker_pattern=r'...' or participants= if its labels differ"
+                )
+                docs.append(doc)
+                continue
+            parsed = loaded.documents[0]
+            # the imported text, attributes and source stay; only the kind and the base layer are new
+            docs.append(replace(doc, kind=parsed.kind, segments=parsed.segments))
+            folded.extend(loaded.folded)
+        listed = {(p.speaker, p.document) for p in self.people}
+        replaced = [p for p in corpus.participants if (p.speaker, p.document) in listed]
+        if replaced:
+            names = ", ".join(repr(p.speaker) for p in replaced[:5]) + (" ..." if len(replaced) > 5 else "")
+            notes.append(f"{len(replaced)} case(s) of the project are replaced by the participants file's rows for the same label: {names}")
+        people = [*self.people, *(p for p in corpus.participants if (p.speaker, p.document) not in listed)]
+        out = Corpus(docs, people, corpus.tables)
+        if self.opts.listed:
+            _warn_unknown_speakers(out, self.source if isinstance(self.source, (str, os.PathLike)) else "participants=", folded)
+        return out, [{**row, **_turn_of(out, row["doc_id"], row["start"], row["end"])} for row in rows]
+
+
+def _turn_of(corpus: Corpus, doc_id: str, start: int, end: int) -> dict[str, Any]:
+    """The segment columns of the turn (or entry) that holds the span ``[start, end)``; empty when none does.
+
+    White space at the ends of the span does not count (a coded line often
+    ends with its newline), and a turn reaches back over its cue, so a span
+    that takes in the speaker label is still inside the turn.
+    """
+    doc = corpus[doc_id]
+    piece = doc.text[start:end]
+    if piece.strip():
+        start, end = start + len(piece) - len(piece.lstrip()), end - (len(piece) - len(piece.rstrip()))
+    for unit in ("turn", "entry"):
+        for position, seg in enumerate(doc.units(unit)):
+            first = seg.start if seg.label_start is None else seg.label_start
+            if first <= start and end <= seg.end:
+                p = corpus.participant(doc_id, seg.speaker)
+                return {
+                    "segment_id": f"{doc_id}:{unit}:{position + 1}", "unit": unit, "position": position,
+                    "speaker": seg.speaker, "person": p.person if p else None, "role": p.role if p else None,
+                    "group": p.group if p else None,
+                }
+    return {}
+
+
 def _normalise(raw: str) -> tuple[str, list[int], str]:
     """Return the text with ``"\\n"`` line ends, where the dropped ``"\\r"`` were, and the newline style."""
     removed = [m.start() for m in re.finditer("\r\n", raw)]
@@ -629,7 +749,8 @@ def _coded_frame(rows: list[dict[str, Any]], doc_order: list[str]) -> pd.DataFra
     order = {d: i for i, d in enumerate(doc_order)}
     frame = frame.assign(_o=frame["doc_id"].map(order)).sort_values(["_o", "start", "end", "code", "coder"], kind="stable")
     frame = frame.drop(columns="_o").reset_index(drop=True)
-    return frame.astype({"start": "int64", "end": "int64"})
+    whole = {"position": "int64"} if frame["position"].notna().all() else {}
+    return frame.astype({"start": "int64", "end": "int64", **whole})
 
 
 # ================================================================= writing

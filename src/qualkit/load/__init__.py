@@ -16,7 +16,8 @@ extension       read as                                     module
 The cues that start a turn are described in :mod:`qualkit.load.cues`, how
 lines become header, turns and notes in :mod:`qualkit.load.lines`, encodings
 and newlines in :mod:`qualkit.load.decode`, the participants and documents
-files in :mod:`qualkit.load.participants`.
+files in :mod:`qualkit.load.participants`. :func:`parse_transcript` parses a
+text already in memory by the rules of the .txt loader.
 
 Kinds and ``kinds=``
     Each file gets a kind from its extension and content (see the modules).
@@ -65,8 +66,10 @@ from ..errors import (
 from ..model import Corpus, Document
 from .common import FoldedLine, Loaded, Options
 from .participants import read_document_attributes, read_participants
+from .text import parse_transcript
 
-__all__ = ["load_corpus", "read_participants", "read_document_attributes", "SUPPORTED_EXTENSIONS", "KINDS"]
+__all__ = ["KINDS", "SUPPORTED_EXTENSIONS", "load_corpus", "parse_transcript", "read_document_attributes",
+           "read_participants"]
 
 #: extension -> the kinds a file of it can be loaded as (the first is the usual one)
 _KINDS_BY_EXTENSION: dict[str, tuple[str, ...]] = {

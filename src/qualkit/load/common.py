@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import NoSpeakersError, where
 from ..model import Document, Participant
 from .cues import HEADER_KEYS, SpeakerRule
-from .decode import Decoded
 from .lines import Parsed, iter_lines, parse_lines
 
 #: first words of a label that name a role, so the label is a speaker even when it occurs once
@@ -107,7 +106,7 @@ class Options:
 def transcript_document(
     doc_id: str,
     text: str,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None,
     encoding: str | None,
     newline: str,
     opts: Options,
@@ -130,7 +129,7 @@ def transcript_document(
     )
     if parsed.count("turn") == 0:
         raise NoSpeakersError(no_speakers_message(path, doc_id, rule.mode, opts, text))
-    doc = Document(id=doc_id, text=text, kind="transcript", segments=parsed.segments, source=os.fspath(path),
+    doc = Document(id=doc_id, text=text, kind="transcript", segments=parsed.segments, source=source_of(path),
                    encoding=encoding, newline=newline)
     folded = folded_lines(doc, forced or {}) if rule.mode == "listed" else []
     return Loaded([doc], folded=folded)
@@ -207,37 +206,49 @@ def folded_lines(doc: Document, forced: Mapping[int, Any]) -> list[FoldedLine]:
             or (in_header and _has_role_word(label))]
 
 
-def no_speakers_message(path: str | os.PathLike[str], doc_id: str, mode: str, opts: Options,
+def no_speakers_message(path: str | os.PathLike[str] | None, doc_id: str, mode: str, opts: Options,
                         text: str = "") -> str:
-    """The message of :class:`NoSpeakersError` for one file, by speaker-rule mode.
+    """The message of :class:`NoSpeakersError` for one file (or, ``path`` None, one text), by speaker-rule mode.
 
     A text with subtitle timing lines (``0:0:0.0 --> 0:0:4.380``, as older Teams
     .docx transcripts hold, with the speaker on the next line) gets its own
     advice: that layout is read from .vtt/.srt files only.
+
+    Examples
+    --------
+    >>> no_speakers_message(None, "int1", "open", Options())
+    "text 'int1': no speaker turns found: no line starts with a speaker label such as 'Leerkracht 5: ...' or '[00:12:31] X: ...'; pass speaker_pattern=r'...' (a regular expression for your labels), or parse it as plain text with kind='text'"
     """
-    name = Path(path).name
+    place = path if path is not None else f"text {doc_id!r}"
+    plain = (f"as plain text with kinds={{{Path(path).name!r}: 'text'}}" if path is not None
+             else "as plain text with kind='text'")
     timing = _SUBTITLE_TIMING.search(text)
     if timing is not None:
         line = text.count("\n", 0, timing.start()) + 1
-        return (f"{where(path, line)}: no speaker turns found: the text holds subtitle timings "
+        return (f"{where(place, line)}: no speaker turns found: the text holds subtitle timings "
                 f"({timing.group(0).strip()!r}) with the speaker on a line of its own, a layout qualkit reads "
                 "from .vtt and .srt files only; download the transcript as .vtt (in Teams: Transcript, Download, "
-                f".vtt) and load that file, or load this one as plain text with kinds={{{name!r}: 'text'}}")
-    fix = (f"pass speaker_pattern=r'...' (a regular expression for your labels), or load the file as plain "
-           f"text with kinds={{{name!r}: 'text'}}")
+                f".vtt) and load that file, or {'load this one' if path is not None else 'parse it'} {plain}")
+    fix = (f"pass speaker_pattern=r'...' (a regular expression for your labels), or "
+           f"{'load the file' if path is not None else 'parse it'} {plain}")
     if mode == "pattern":
         found = f"no line starts with a label that speaker_pattern={opts.speaker_pattern!r} matches, then ':'"
     elif mode == "listed":
         labels = ", ".join(opts.labels_for(doc_id)) or "none"
         found = f"no line starts with a speaker of the participants file ({labels}), then ':'"
         fix = ("add this document's labels to the participants file (with a 'document' column if they are "
-               f"only used here), pass speaker_pattern=r'...', or load it as plain text with kinds={{{name!r}: 'text'}}")
+               f"only used here), pass speaker_pattern=r'...', or {'load' if path is not None else 'parse'} it {plain}")
     else:
         found = "no line starts with a speaker label such as 'Leerkracht 5: ...' or '[00:12:31] X: ...'"
-    return f"{where(path)}: no speaker turns found: {found}; {fix}"
+    return f"{where(place)}: no speaker turns found: {found}; {fix}"
 
 
-def plain_document(doc_id: str, decoded: Decoded, path: str | os.PathLike[str]) -> Document:
+def source_of(path: str | os.PathLike[str] | None) -> str | None:
+    """The ``Document.source`` of a text read from ``path`` (None for a text given as a string)."""
+    return None if path is None else os.fspath(path)
+
+
+def plain_document(doc_id: str, text: str, path: str | os.PathLike[str] | None, encoding: str | None,
+                   newline: str) -> Document:
     """A document of kind "text": the text as it is, without a base layer."""
-    return Document(id=doc_id, text=decoded.text, kind="text", source=os.fspath(path),
-                    encoding=decoded.encoding, newline=decoded.newline)
+    return Document(id=doc_id, text=text, kind="text", source=source_of(path), encoding=encoding, newline=newline)

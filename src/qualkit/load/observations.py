@@ -107,7 +107,7 @@ def field_note_segments(doc_id: str, text: str) -> Parsed:
     return parse_lines(doc_id, text, entry_cue, unit="entry")
 
 
-def field_notes_document(doc_id: str, text: str, path: str | os.PathLike[str], encoding: str | None,
+def field_notes_document(doc_id: str, text: str, path: str | os.PathLike[str] | None, encoding: str | None,
                          newline: str) -> Document:
     """Build the observation document of a field-notes text.
 
@@ -118,12 +118,13 @@ def field_notes_document(doc_id: str, text: str, path: str | os.PathLike[str], e
     """
     parsed = field_note_segments(doc_id, text)
     if parsed.count("entry") == 0:
+        plain = f"load it with kinds={{{Path(path).name!r}: 'text'}}" if path is not None else "parse it with kind='text'"
         raise LoadError(
-            f"{where(path)}: field notes need entries that start with a clock time ('10:05 [directie] ...'), "
-            f"found none; add the times, or load it with kinds={{{Path(path).name!r}: 'text'}}"
+            f"{where(path if path is not None else f'text {doc_id!r}')}: field notes need entries that start with "
+            f"a clock time ('10:05 [directie] ...'), found none; add the times, or {plain}"
         )
-    return Document(id=doc_id, text=text, kind="observation", segments=parsed.segments, source=os.fspath(path),
-                    encoding=encoding, newline=newline)
+    return Document(id=doc_id, text=text, kind="observation", segments=parsed.segments,
+                    source=None if path is None else os.fspath(path), encoding=encoding, newline=newline)
 
 
 def form_columns(columns: list[str]) -> dict[str, str]:
