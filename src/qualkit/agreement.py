@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import InputError, QualkitWarning
 
@@ -113,7 +114,7 @@ _NO_VARIATION = "every value is the same, so chance agreement is 1 and the stati
 # ---------------------------------------------------------------- statistics
 
 
-def cohen_kappa(a: Sequence[Any], b: Sequence[Any], weights: Sequence[float] | None = None) -> float:
+def cohen_kappa(a: ArrayLike, b: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Return Cohen's kappa of two coders' nominal values (NaN when undefined).
 
     Parameters
@@ -148,7 +149,7 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], weights: Sequence[float] | N
     return float((p_o - p_e) / (1 - p_e))
 
 
-def krippendorff_alpha(reliability_data: Any, weights: Sequence[float] | None = None) -> float:
+def krippendorff_alpha(reliability_data: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Return Krippendorff's alpha for nominal data, missing values allowed.
 
     Parameters
@@ -179,7 +180,7 @@ def krippendorff_alpha(reliability_data: Any, weights: Sequence[float] | None = 
     return float(1 - (n - 1) * disagree / expected)
 
 
-def _coincidences(reliability_data: Any, weights: Sequence[float] | None) -> tuple[np.ndarray, list[Any]]:
+def _coincidences(reliability_data: ArrayLike, weights: ArrayLike | None) -> tuple[np.ndarray, list[Any]]:
     """Return Krippendorff's coincidence matrix and its values, in sorted order."""
     data = pd.DataFrame(np.asarray(reliability_data, dtype=object)).T  # units x coders
     stacked = data.stack(future_stack=True)
@@ -753,8 +754,8 @@ def evaluate(
     table = table[table["doc_id"].isin(docs)].reset_index(drop=True)
     code_list = list(dict.fromkeys(pair["code"].dropna().tolist())) if codes is None else list(codes)
     hits = _unit_hits(table, pair)
-    gold_units = {c: set() for c in code_list}
-    pred_units = {c: set() for c in code_list}
+    gold_units: dict[str, set[int]] = {c: set() for c in code_list}
+    pred_units: dict[str, set[int]] = {c: set() for c in code_list}
     for (coder, code), hit in hits.groupby(["coder", "code"]):
         if code in gold_units:
             (gold_units if coder == gold else pred_units)[code] |= set(hit["unit"])

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .columns import CODED_COLUMNS, PATH_SEP, SEGMENT_COLUMNS
+from .columns import PATH_SEP
 from .errors import InputError, QualkitWarning
 
 if TYPE_CHECKING:
@@ -491,7 +491,7 @@ class Excerpts(pd.DataFrame):
                 by = "code_name"
             else:
                 return [(None, frame)]
-        out = []
+        out: list[tuple[str | None, pd.DataFrame]] = []
         for value, part in frame.groupby(by, dropna=False, sort=True):
             out.append(("(onbekend)" if pd.isna(value) else str(value), part))
         return out

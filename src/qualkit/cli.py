@@ -26,9 +26,13 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import QualkitError
+
+if TYPE_CHECKING:  # pandas is imported by the subcommands that need it, not at start-up
+    import pandas as pd
 
 #: exit status of a command that failed on bad input
 EXIT_INPUT = 2
@@ -81,7 +85,7 @@ def run_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_coded(coded, out: Path, args: argparse.Namespace) -> None:  # noqa: ANN001 - pandas frame
+def _write_coded(coded: pd.DataFrame, out: Path, args: argparse.Namespace) -> None:
     from .export import export_excerpts
 
     export_excerpts(coded, out, excel=args.excel, overwrite=args.overwrite)

@@ -286,7 +286,7 @@ class _Validator:
 
     # the top level
     def book(self, data: Any) -> Codebook | None:
-        if not isinstance(data, dict):
+        if not isinstance(data, _Map):  # the loader makes every mapping a _Map
             found = "an empty file" if data is None else f"a {_type_name(data)}"
             self.problem(None, None, f"a codebook must be a mapping with namespace, name and codes; found {found}")
             return None
@@ -347,7 +347,7 @@ class _Validator:
             self.code(item, parent, drafts, item_line)
 
     def code(self, data: Any, parent: str | None, drafts: list[dict[str, Any]], line: int) -> None:
-        if not isinstance(data, dict):
+        if not isinstance(data, _Map):  # the loader makes every mapping a _Map
             self.problem(line, parent, f"a code must be a mapping with at least id and name; got {_found(data)}")
             return
         line = data.line
@@ -405,7 +405,7 @@ class _Validator:
     def rules(self, data: Any, cid: str | None, line: int) -> Rules:
         if data is None:
             return Rules()
-        if not isinstance(data, dict):
+        if not isinstance(data, _Map):  # the loader makes every mapping a _Map
             self.problem(line, cid, f"rules must be a mapping (keywords:, regex:, near: ...); got {_found(data)}")
             return Rules()
         self.unknown_keys(data, RULE_KEYS, cid, "rules")

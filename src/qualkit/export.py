@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ._io import atomic_output
-from .columns import CODED_COLUMNS, MATCHED_SEP, PATH_SEP
+from .columns import CODED_COLUMNS
 from .errors import InputError, SheetError, where
 from .model import Codebook
 

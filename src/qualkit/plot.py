@@ -173,7 +173,7 @@ def plot_frequencies(
         vals = freq.set_index("code")[value].reindex(codes).to_numpy(dtype=float)
         colours = code_colours(codes, codebooks)
         ax.barh(y, vals, color=[colours[q] for q in codes])
-        for yi, v in zip(y, vals):
+        for yi, v in enumerate(vals):  # y is 0..n-1
             ax.text(v, yi, f" {_num(v, value)}", va="center", fontsize=8)
     else:
         table = freq.pivot_table(index="code", columns=by[0], values=value, aggfunc="sum", fill_value=0, dropna=False)

@@ -437,7 +437,7 @@ def _row(cell: dict[str, Any], line: int, place: str) -> tuple[dict[str, Any], s
     here = f"{place}, row {line}"
     nr, van, start, end = (_int(cell[k]) for k in ("nr", "van", "start", "end"))
     key = {k: _text(cell[k]) for k in ("doc_id", "code", "text", "controle")}
-    if None in (nr, van, start, end) or not key["doc_id"] or not key["code"] or not key["controle"]:
+    if nr is None or van is None or start is None or end is None or not key["doc_id"] or not key["code"] or not key["controle"]:
         found = ", ".join(f"{k}={_text(cell[k])!r}" for k in ("nr", "doc_id", "start", "end", "code", "van"))
         return {}, (
             f"{here}: a key cell is empty or not a number ({found}); the key columns must not be edited; "
@@ -455,7 +455,7 @@ def _row(cell: dict[str, Any], line: int, place: str) -> tuple[dict[str, Any], s
             f"{here}: unknown beslissing {_text(cell['beslissing'])!r}; write ja, nee or twijfel "
             "(j/n, 1/0, akkoord, accept/reject also work), or leave it empty"
         )
-    record = {name: _text(cell[name]) for name in REVIEW_COLUMNS}
+    record: dict[str, Any] = {name: _text(cell[name]) for name in REVIEW_COLUMNS}
     record.update(nr=nr, van=van, start=start, end=end, decision=decision, line=line)
     record["text"] = record["text"].replace("\r\n", "\n").replace("\r", "\n")
     position = _int(cell["position"])

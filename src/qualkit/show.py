@@ -174,7 +174,7 @@ def show(
     colours = code_colours(codes, codebooks)
     names = dict(zip(coded["code"], coded["code_name"])) if "code_name" in coded.columns else {}
     e = html.escape
-    out = [f'<div class="qualkit-document" style="font-family:sans-serif;line-height:1.6;max-width:60em">',
+    out = ['<div class="qualkit-document" style="font-family:sans-serif;line-height:1.6;max-width:60em">',
            f"<h4>{e(doc_id)}</h4>"]
     if codes:
         legend = " ".join(

@@ -545,8 +545,10 @@ class Project:
                 )
             except sqlite3.IntegrityError:
                 raise StoreError(f"{where(self.path)}: no stored document {doc_id!r} for the memo; add the corpus first") from None
-            self._log("add_memo", f"memo {cur.lastrowid}", f"doc {doc_id}; code {code}", who=author)
-        return int(cur.lastrowid)
+            memo_id = cur.lastrowid
+            assert memo_id is not None  # sqlite3 sets it after every INSERT
+            self._log("add_memo", f"memo {memo_id}", f"doc {doc_id}; code {code}", who=author)
+        return memo_id
 
     def memos(self) -> pd.DataFrame:
         """Return every memo (:data:`MEMO_COLUMNS`)."""

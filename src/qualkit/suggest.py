@@ -122,10 +122,10 @@ def character_text(text: str) -> str:
 class _Features:
     """Word (lemma/stem) tf-idf next to character n-gram tf-idf, fitted together."""
 
-    def __init__(self, ngram_range: tuple[int, int], min_df: int):
+    def __init__(self, ngram_range: Sequence[int], min_df: int):
         self.words = TfidfVectorizer(analyzer=word_features, sublinear_tf=True, min_df=min_df)
         self.chars = TfidfVectorizer(
-            analyzer="char_wb", preprocessor=character_text, ngram_range=ngram_range, sublinear_tf=True, min_df=min_df
+            analyzer="char_wb", preprocessor=character_text, ngram_range=tuple(ngram_range), sublinear_tf=True, min_df=min_df
         )
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -243,7 +243,7 @@ class Suggester(BaseEstimator):
         self.codes_ = learnable
         self.code_info_ = _code_info(mine)
         self._train_ = train
-        self.features_ = _Features(tuple(self.ngram_range), self.min_df)
+        self.features_ = _Features(self.ngram_range, self.min_df)
         texts = train["text"].astype(str).tolist()
         matrix = self.features_.fit_transform(texts) if len(texts) else None
         self.models_ = {c: self._model().fit(matrix, labels[c].to_numpy()) for c in learnable}
@@ -292,7 +292,7 @@ class Suggester(BaseEstimator):
             return out.iloc[0:0]
         texts = train["text"].astype(str).to_numpy()
         for fit_idx, test_idx in GroupKFold(n_splits=min(self.n_splits, n_docs)).split(texts, groups=groups):
-            features = _Features(tuple(self.ngram_range), self.min_df)
+            features = _Features(self.ngram_range, self.min_df)
             x_fit = features.fit_transform(texts[fit_idx].tolist())
             x_test = features.transform(texts[test_idx].tolist())
             for code in codes:
