@@ -297,3 +297,13 @@ def test_a_coding_gets_a_turn_exactly_when_one_turn_holds_it(tmp_path, drawn):
                                                                    holders[0])
         else:
             assert pd.isna(row.segment_id) and pd.isna(row.speaker)
+
+
+def test_nvivo_blank_sources_are_noted_once(interop_dir):
+    # the real NVivo export keeps its two interviews as .docx only, with a blank .txt beside each
+    with pytest.warns(QualkitWarning):
+        plain = read_qdpx(interop_dir / "nvivo_project.qdpx")
+    with pytest.warns(QualkitWarning):
+        turned = read_qdpx(interop_dir / "nvivo_project.qdpx", turns=True)
+    assert turned.notes == plain.notes and len(turned.notes) == 2
+    assert all(doc.segments == () and doc.kind == "text" for doc in turned.corpus)

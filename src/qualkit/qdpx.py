@@ -69,7 +69,8 @@ its newline with it), lies within ``[label_start, end)`` of the turn, the
 cue included. A coding that reaches over two or more turns, or lies in the
 header or in a note between turns, keeps ``segment_id`` None (and no
 speaker), as a manual coding across turns does. A source in which no line
-starts a turn keeps no base layer and is listed in ``notes``.
+starts a turn keeps no base layer and is listed in ``notes``; a blank source
+(NVivo's blank .txt beside a .docx) is left as it is, as noted already.
 
 **Safety.** An archive is never extracted to disk: the entries that are needed
 are read into memory, and reading stops with :class:`~qualkit.errors.ProjectFileError`
@@ -667,6 +668,9 @@ class _Turns:
         docs: list[Document] = []
         folded = []
         for doc in corpus:
+            if not doc.text.strip():  # a blank source is noted already (its text is elsewhere or missing)
+                docs.append(doc)
+                continue
             try:
                 loaded = text_document(doc.id, doc.text, None, self.opts)
             except (NoSpeakersError, LoadError):
