@@ -175,6 +175,13 @@ def roll_up(coded: pd.DataFrame, level: int, codebooks: Codebook | Iterable[Code
     level : int
         1 for the top-level themes, 2 for their children, ...
     codebooks : Codebook or list of Codebook, optional
+        The codebooks of the codes; without them ``code_path`` is used.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``coded`` with ``code``, ``code_name`` (and ``code_path``)
+        of the ancestor; the other columns as they were.
 
     Examples
     --------
@@ -475,6 +482,21 @@ class Excerpts(pd.DataFrame):
     It is a :class:`pandas.DataFrame` in every way; in a notebook it shows the
     quotes grouped under headings, and :meth:`to_markdown` / :meth:`to_html`
     give the same as text. Derived frames (slices, merges) are plain frames.
+
+    Examples
+    --------
+    >>> ex = Excerpts({"code": ["x:a", "x:b"], "code_name": ["Aanpak", "Beleid"], "doc_id": ["fg1", "fg2"],
+    ...     "quote": ["“We plannen samen.” (leraar)", "“Dat staat in het plan.” (directeur)"]})
+    >>> print(ex.to_markdown())
+    ### Aanpak
+    <BLANKLINE>
+    - “We plannen samen.” (leraar) — fg1
+    <BLANKLINE>
+    ### Beleid
+    <BLANKLINE>
+    - “Dat staat in het plan.” (directeur) — fg2
+    >>> type(ex.head(1)).__name__
+    'DataFrame'
     """
 
     _metadata = ["group_by"]
@@ -1182,6 +1204,23 @@ def check_means(
 ) -> pd.DataFrame:
     """Run :func:`check_mean` on every row of a reported table (item, mean, n).
 
+    Parameters
+    ----------
+    frame : DataFrame
+        The reported table, one row per item.
+    mean, n, subject : str
+        The columns with the mean, the number of respondents and the item.
+    scale : (low, high)
+        The lowest and highest possible answer.
+    decimals : int
+        The decimals the means were reported with.
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHECK_COLUMNS`, two rows ("scale", "grim") per table row, in
+        table order; ``subject`` holds the row's item.
+
     Examples
     --------
     >>> table = pd.DataFrame({"item": ["a", "b"], "mean": [3.48, 6.2], "n": [25, 25]})
@@ -1196,7 +1235,19 @@ def check_means(
 def check_tally(parts: Mapping[Any, float] | Sequence[float], total: float, subject: str = "") -> pd.DataFrame:
     """Check that counts add up to their reported total and none is negative.
 
-    Returns :data:`CHECK_COLUMNS` with a Dutch ``reason`` for every flag.
+    Parameters
+    ----------
+    parts : mapping or sequence of float
+        The reported counts (a mapping names them: label -> count).
+    total : float
+        The reported total.
+    subject : str
+        What is counted, repeated in the frame.
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHECK_COLUMNS` with a Dutch ``reason`` for every flag.
 
     Examples
     --------
@@ -1344,6 +1395,12 @@ class LikertSummary:
         as a report's "top-5 strengths and bottom-5 obstacles".
     checks : DataFrame
         :data:`CHECK_COLUMNS` for the reported means given.
+
+    Examples
+    --------
+    >>> s = likert(pd.DataFrame({"overleg": [5, 6], "tijd": [2, 1]}), ["overleg", "tijd"], top=1)
+    >>> isinstance(s, LikertSummary), s.top["item"].tolist(), s.checks.empty
+    (True, ['overleg'], True)
     """
 
     items: pd.DataFrame
@@ -1539,6 +1596,13 @@ class RatingsSummary:
     checks : DataFrame
         :data:`CHECK_COLUMNS`: whether every unit rated every code, and the
         reported totals given.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"netwerk": ["A", "B"], "bouwsteen": ["1.1", "1.1"], "oordeel": ["past", "knab"]})
+    >>> s = ratings(r, unit="netwerk", code="bouwsteen", value="oordeel")
+    >>> isinstance(s, RatingsSummary), int(s.per_code["count"].sum()), s.per_theme.empty
+    (True, 2, True)
     """
 
     per_code: pd.DataFrame
@@ -1708,6 +1772,18 @@ def code_colours(codes: Iterable[str], codebooks: Codebook | Iterable[Codebook] 
 
     A code without a colour gets the same palette colour in every view and
     session (it depends only on the code's name, not on the other codes).
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Qualified codes (``namespace:id``).
+    codebooks : Codebook or list of Codebook, optional
+        Where the codes' own colours come from.
+
+    Returns
+    -------
+    dict of str to str
+        Code -> colour, one entry per distinct code, in the order given.
 
     Examples
     --------

@@ -192,6 +192,21 @@ def read_codebooks(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[st
     Every file is read and all problems of all files are reported together;
     two codebooks with one namespace are a problem too.
 
+    Parameters
+    ----------
+    paths : path-like or iterable of path-like
+        A folder, or the codebook files (``.yaml``/``.yml``/``.qdc``).
+
+    Returns
+    -------
+    list of Codebook
+        One per file, in file-name order for a folder, else in the order given.
+
+    Raises
+    ------
+    CodebookError
+        Every problem of every file, at once.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -672,11 +687,17 @@ def write_codebook(book: Codebook, path: str | os.PathLike[str], overwrite: bool
     Parameters
     ----------
     book : Codebook
+        The codebook to write.
     path : path-like
         The ``.yaml`` file to write (``.qdc``: use :func:`qualkit.refi.write_qdc`).
     overwrite : bool
         Replace an existing file; otherwise an existing file raises
         :class:`~qualkit.errors.OutputExistsError`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------

@@ -112,7 +112,7 @@ class CodebookError(InputError):
         Each problem as a full sentence that starts with its location.
     """
 
-    def __init__(self, problems: Sequence[str] | str):
+    def __init__(self, problems: Sequence[str] | str) -> None:
         if isinstance(problems, str):
             problems = [problems]
         self.problems: list[str] = list(problems)

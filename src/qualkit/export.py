@@ -328,6 +328,12 @@ def read_excerpts(
         The file was written with ``neutralise_formulas=True`` (the default):
         remove the ``'`` that protected formula-like text.
 
+    Returns
+    -------
+    pandas.DataFrame
+        A coded frame as :func:`coded_frame` builds it: the coded columns with
+        their types, then the file's extra columns (as text).
+
     Raises
     ------
     SheetError
@@ -338,7 +344,12 @@ def read_excerpts(
 
     Examples
     --------
-    See :func:`export_excerpts`.
+    >>> import tempfile, pathlib
+    >>> row = dict(doc_id="fg1", start=4, end=9, code="n:leren", coder="AB", text="leren", school="De Linde")
+    >>> out = export_excerpts(coded_frame([row]), pathlib.Path(tempfile.mkdtemp()) / "c.csv", excel=True)
+    >>> back = read_excerpts(out)
+    >>> int(back.loc[0, "end"]), back.loc[0, "code"], back.loc[0, "school"], list(back.columns)[-1]
+    (9, 'n:leren', 'De Linde', 'school')
     """
     path = Path(path)
     header, rows, lines, sep = read_csv_records(path, sep=sep, encoding=encoding)
@@ -671,6 +682,7 @@ def export_xlsx(
     path : path-like
         The ``.xlsx`` file.
     codebooks : Codebook or iterable of Codebook, optional
+        Written as a sheet of their own, one row per code.
     views : mapping of str to DataFrame, optional
         E.g. ``{"Per rol": qk.frequencies(coded, by="role")}``; a frame's index
         is written as its first column(s).
@@ -678,6 +690,11 @@ def export_xlsx(
         Mark formula-like text with Excel's quote prefix.
     overwrite : bool
         Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------
@@ -822,6 +839,11 @@ def export_html(
         The report title.
     overwrite : bool
         Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------

@@ -155,6 +155,13 @@ def plot_frequencies(
     -------
     matplotlib.figure.Figure
         With groups, the legend stands to the right of the bars (``fig.legends[0]``).
+
+    Examples
+    --------
+    >>> freq = pd.DataFrame({"code": ["x:a", "x:b"], "code_name": ["Visie", "Tijd"], "count": [3, 1]})
+    >>> ax = plot_frequencies(freq).axes[0]
+    >>> [t.get_text() for t in ax.get_yticklabels()], [t.get_text().strip() for t in ax.texts]
+    (['Visie', 'Tijd'], ['3', '1'])
     """
     if value not in freq.columns:
         raise InputError(f"plot_frequencies: the frame has no column {value!r}; use value='count' or pass share=True")
@@ -229,6 +236,7 @@ def plot_matrix(
         A :func:`~qualkit.analyse.matrix` or :func:`~qualkit.analyse.cooccurrence`
         result, or any numeric table.
     title : str
+        The figure title.
     cmap : str
         A matplotlib colour map.
     decimals : int, optional
@@ -237,6 +245,14 @@ def plot_matrix(
     Returns
     -------
     matplotlib.figure.Figure
+        An empty figure with the title when the table is empty.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"leraar": [2, 0], "directie": [1, 3]}, index=["Visie", "Tijd"])
+    >>> ax = plot_matrix(table).axes[0]
+    >>> [t.get_text() for t in ax.texts]  # row by row
+    ['2', '1', '0', '3']
     """
     if table.empty:
         return _empty(title)
@@ -459,12 +475,20 @@ def plot_likert(
     summary : LikertSummary
         What :func:`~qualkit.analyse.likert` returns.
     title : str
+        The figure title.
     group : optional
         With a summary made ``by=`` a column, the group to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from qualkit.analyse import likert
+    >>> s = likert(pd.DataFrame({"overleg": [5, 6, 2], "tijd": [1, 2, 4]}), ["overleg", "tijd"])
+    >>> [t.get_text() for t in plot_likert(s).axes[0].get_yticklabels()]  # highest mean on top
+    ['overleg', 'tijd']
     """
     items, counts = summary.items, summary.counts
     by = [c for c in counts.columns if c not in ("item", "value", "label", "count", "share")]
@@ -606,10 +630,21 @@ def plot_timeline(
     documents : list of str, optional
         The documents to draw (default all, at most 12).
     title : str
+        The figure title.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from qualkit.analyse import timeline
+    >>> coded = pd.DataFrame({"doc_id": ["fg1", "fg1", "fg2"], "position": [1, 3, 2],
+    ...     "segment_id": ["fg1:turn:1", "fg1:turn:3", "fg2:turn:2"],
+    ...     "code": ["n:a", "n:b", "n:a"], "code_name": ["Aanpak", "Beleid", "Aanpak"]})
+    >>> fig = plot_timeline(timeline(coded))
+    >>> [ax.get_title(loc="left") for ax in fig.axes], fig.axes[-1].get_xlabel()
+    (['fg1', 'fg2'], 'Beurt')
     """
     if x not in ("position", "relative", "time_start"):
         raise InputError(f"plot_timeline: x must be 'position', 'relative' or 'time_start'; got {x!r}")

@@ -231,10 +231,19 @@ def review_sheet(
     Returns
     -------
     pathlib.Path
+        The file written.
 
     Examples
     --------
-    See the module docstring.
+    >>> import tempfile, pathlib, openpyxl
+    >>> from qualkit.export import coded_frame
+    >>> coded = coded_frame([dict(doc_id="fg1", start=0, end=9, code="net:leren", coder="auto:rules",
+    ...                           text="We leren."),
+    ...                      dict(doc_id="fg1", start=0, end=9, code="net:leren", coder="AB", text="We leren.")])
+    >>> out = review_sheet(coded, pathlib.Path(tempfile.mkdtemp()) / "review.xlsx")
+    >>> wb = openpyxl.load_workbook(out)
+    >>> wb.sheetnames, wb["Beoordeling"].max_row  # a header and the one auto:rules coding
+    (['Beoordeling', 'Uitleg'], 2)
     """
     check_coded(coded)
     path = Path(path)
@@ -386,7 +395,18 @@ def read_review(path: str | os.PathLike[str], *, reviewer: str) -> Review:
 
     Examples
     --------
-    See the module docstring.
+    A rejected coding gives no coding, but is kept as a decision:
+
+    >>> import tempfile, pathlib
+    >>> from qualkit.export import coded_frame
+    >>> coded = coded_frame([dict(doc_id="fg1", start=0, end=9, code="net:leren",
+    ...                           coder="auto:rules", text="We leren.")])
+    >>> out = review_sheet(coded, pathlib.Path(tempfile.mkdtemp()) / "review.csv")
+    >>> _ = out.write_text(out.read_text(encoding="utf-8-sig").replace(";;;We leren.", ";nee;;We leren."),
+    ...                    encoding="utf-8-sig")
+    >>> review = read_review(out, reviewer="AB")
+    >>> review.codings.empty, review.rejected[["code", "decision"]].values.tolist()
+    (True, [['net:leren', 'rejected']])
     """
     if not reviewer or not str(reviewer).strip() or str(reviewer).startswith("auto:"):
         raise InputError(f"reviewer must be a person's name or initials, got {reviewer!r}")

@@ -52,6 +52,12 @@ class CodedDocument:
         The complete, escaped HTML fragment.
     codes : tuple of str
         The codes shown, in legend order.
+
+    Examples
+    --------
+    >>> page = CodedDocument("d", "<p>Onze &lt;visie&gt;</p>", ("l:visie",))
+    >>> page._repr_html_() == str(page) == page.html
+    True
     """
 
     doc_id: str
@@ -156,6 +162,7 @@ def show(
         The coded frame; only rows of ``doc_id`` are used. Every coding's
         ``[start, end)`` must match the document text.
     doc_id : str
+        The document to show.
     codebooks : Codebook or list of Codebook, optional
         Colours of the codes (``Code.colour``); other codes get a stable
         palette colour.
@@ -164,6 +171,17 @@ def show(
     -------
     CodedDocument
         ``.html`` holds the fragment; in Jupyter it renders by itself.
+
+    Examples
+    --------
+    >>> from qualkit.model import Corpus, Document, Segment
+    >>> doc = Document.from_text("d", "X: Samen <leren>.", kind="transcript",
+    ...     segments=(Segment("d", 3, 17, "turn", "Samen <leren>.", speaker="X"),))
+    >>> coded = pd.DataFrame({"doc_id": ["d"], "start": [9], "end": [16], "code": ["n:leren"],
+    ...     "code_name": ["Leren"], "coder": ["ann"], "text": ["<leren>"]})
+    >>> page = show(Corpus([doc]), coded, "d")
+    >>> page.codes, "&lt;leren&gt;" in page.html, "<leren>" in page.html
+    (('n:leren',), True, False)
     """
     if doc_id not in corpus.documents:
         known = ", ".join(list(corpus.documents)[:10]) or "none"

@@ -145,7 +145,16 @@ class Project:
 
     Examples
     --------
-    See the module docstring.
+    What one session writes, the next one reads back, with who did it:
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "studie.qualkit"
+    >>> with Project(path, user="KV") as project:
+    ...     project.add_memo("Eerste indruk: veel over tijd.")
+    1
+    >>> with Project(path) as again:
+    ...     again.memos()[["author", "text"]].values.tolist(), again.audit()["action"].tolist()
+    ([['KV', 'Eerste indruk: veel over tijd.']], ['create', 'add_memo'])
     """
 
     def __init__(self, path: str | os.PathLike[str], *, user: str | None = None) -> None:

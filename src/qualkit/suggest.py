@@ -122,7 +122,7 @@ def character_text(text: str) -> str:
 class _Features:
     """Word (lemma/stem) tf-idf next to character n-gram tf-idf, fitted together."""
 
-    def __init__(self, ngram_range: Sequence[int], min_df: int):
+    def __init__(self, ngram_range: Sequence[int], min_df: int) -> None:
         self.words = TfidfVectorizer(analyzer=word_features, sublinear_tf=True, min_df=min_df)
         self.chars = TfidfVectorizer(
             analyzer="char_wb", preprocessor=character_text, ngram_range=tuple(ngram_range), sublinear_tf=True, min_df=min_df
