@@ -16,6 +16,8 @@ the command line does not pay for matplotlib or scikit-learn it does not use.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -98,3 +100,21 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _Package(types.ModuleType):
+    """The qualkit package, whose public names win over submodules of the same name.
+
+    Importing a submodule binds it as a package attribute, so any import of
+    ``qualkit.show`` or ``qualkit.agreement`` (also ``from .show import ...``
+    inside qualkit) would turn ``qk.show`` and ``qk.agreement`` into modules.
+    The submodule stays reachable in ``sys.modules`` and through ``from ... import``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _API and value.__name__ == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
