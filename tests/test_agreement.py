@@ -271,6 +271,15 @@ def test_unknown_coder_and_missing_columns():
         agreement(TWO, unit="turn", units=TURNS)
 
 
+def test_units_without_offsets_name_what_is_missing_and_what_they_have():
+    with pytest.raises(InputError) as info:
+        agreement(TWO, units=pd.DataFrame({"doc_id": ["fg1"], "tekst": ["Ja."]}))
+    assert str(info.value) == (
+        "agreement: units= has no column start, end; expected a segments frame such as "
+        "corpus.segments('turn'), found doc_id, tekst"
+    )
+
+
 # ---------------------------------------------------------------- disagreements
 
 

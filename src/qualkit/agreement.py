@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from .columns import require_columns
 from .errors import InputError, QualkitWarning
 
 #: columns of the frame :func:`agreement` returns
@@ -273,13 +274,10 @@ def _binary_stats(values: np.ndarray, weights: np.ndarray) -> _Stats:
 
 
 def _check_coded(coded: pd.DataFrame, function: str) -> None:
-    missing = [c for c in _NEEDED if c not in coded.columns]
-    if missing:
-        raise InputError(
-            f"{function}: the coded frame has no column {', '.join(missing)}; expected the coded "
-            f"columns of qualkit.columns.CODED_COLUMNS (at least {', '.join(_NEEDED)}), found "
-            f"{', '.join(map(str, coded.columns)) or 'no columns'}"
-        )
+    require_columns(
+        coded, _NEEDED, f"{function}: the coded frame",
+        f"the coded columns of qualkit.columns.CODED_COLUMNS (at least {', '.join(_NEEDED)})",
+    )
 
 
 def _chosen_coders(coded: pd.DataFrame, coders: Sequence[str] | None, function: str) -> list[str]:
@@ -321,12 +319,9 @@ def _unit_table(units: pd.DataFrame | None, coded: pd.DataFrame, function: str) 
             }
         )
     else:
-        missing = [c for c in ("doc_id", "start", "end") if c not in units.columns]
-        if missing:
-            raise InputError(
-                f"{function}: units= has no column {', '.join(missing)}; pass a segments frame "
-                "such as corpus.segments('turn')"
-            )
+        require_columns(
+            units, ("doc_id", "start", "end"), f"{function}: units=", "a segments frame such as corpus.segments('turn')"
+        )
         table = pd.DataFrame({c: units[c] if c in units else None for c in DISAGREEMENT_COLUMNS if c in (
             "doc_id", "segment_id", "start", "end", "speaker", "text")})
     table["start"] = table["start"].astype(int)

@@ -42,6 +42,14 @@ the base segment that contains it (or None).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 SEGMENT_COLUMNS: list[str] = [
     "doc_id",
     "segment_id",
@@ -88,3 +96,33 @@ PATH_SEP = " > "
 RULE_CODER = "auto:rules"
 #: the coder name of the learned suggestions
 MODEL_CODER = "auto:model"
+
+
+def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str, expected: str) -> None:
+    """Raise :class:`~qualkit.errors.InputError` when ``frame`` lacks a column of ``needed``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame a function was given.
+    needed : sequence of str
+        The columns it must have.
+    what : str
+        What the frame is, as the message starts: ``"evaluate: the coded frame"``.
+    expected : str
+        What was expected, and so how to fix it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"doc_id": ["fg1"]}), ["doc_id", "text"], "segments", "at least doc_id, text")
+    Traceback (most recent call last):
+    ...
+    qualkit.errors.InputError: segments has no column text; expected at least doc_id, text, found doc_id
+    """
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{what} has no column {', '.join(missing)}; expected {expected}, "
+            f"found {', '.join(map(str, frame.columns)) or 'no columns'}"
+        )

@@ -60,7 +60,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from . import nlp
-from .columns import CODED_COLUMNS, MATCHED_SEP, MODEL_CODER
+from .columns import CODED_COLUMNS, MATCHED_SEP, MODEL_CODER, require_columns
 from .errors import InputError
 
 #: columns of :meth:`Suggester.suggest`: the coded columns, then the probability
@@ -463,12 +463,7 @@ def best_threshold(y: np.ndarray, probability: np.ndarray) -> float:
 
 
 def _check_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{what} has no column {', '.join(missing)}; expected at least {', '.join(needed)} "
-            f"(see qualkit.columns), found {', '.join(map(str, frame.columns)) or 'no columns'}"
-        )
+    require_columns(frame, needed, what, f"at least {', '.join(needed)} (see qualkit.columns)")
 
 
 def _labels(train: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
