@@ -15,12 +15,13 @@ Every row says *why* it is there:
     text order) for a near pair.
 
 How it stays fast: each segment is cut into words by one compiled regular
-expression; each distinct word form is analysed once (normalised form, lemmas,
-stem, compound parts) and looked up in an index from those keys to the
-keyword words of all codes at once (:class:`qualkit.nlp.TermMatcher`), so a
-segment only examines the codes one of its words can fire. Regular expressions
-are first tried all together as one alternation and one by one only when that
-finds something.
+expression (``findall``); each *distinct* word form of the corpus is analysed
+once (normalised form, lemmas, stem, compound parts, the literal words the
+regexes need) into the ids of the keyword words and regex word groups it
+satisfies. Per segment, set operations in C pick its known, relevant forms,
+and the OR of their bitmasks says which rules can fire at all; only those are
+checked word by word, and only regexes whose required words (and punctuation)
+are all present are run. See :class:`RuleCoder`.
 
 Examples
 --------
@@ -43,6 +44,9 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, groupby
+from functools import reduce
+from operator import itemgetter, or_
 from typing import Any
 
 import numpy as np
@@ -51,7 +55,7 @@ import pandas as pd
 from .columns import CODED_COLUMNS, MATCHED_SEP, PATH_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
-from .nlp import TermMatcher, unify_quotes, words
+from .nlp import TOKEN_RE, TermMatcher, unify_quotes, words
 
 #: the rule kinds in the order they are named in the ``rule`` column
 RULE_KINDS = ("keyword", "regex", "near")
@@ -85,6 +89,22 @@ class RuleCoder:
     books : sequence of Codebook
         Namespaces must differ.
 
+    Notes
+    -----
+    Every keyword word of every code is a *pattern*
+    (:class:`qualkit.nlp.TermMatcher`) and every required literal word group
+    of a regular expression a *group* (:class:`RegexPrefilter`); each has an
+    id (a bit). Each distinct word form of the corpus is analysed once into
+    the ids it satisfies, as a frozenset and as a bitmask. A *trigger* is what
+    one rule needs: the ids of all words of a keyword or phrase, of both terms
+    of a near pair, or of all groups of a regex. Each trigger is filed under
+    its rarest id; per form we keep the triggers it completes on its own
+    (a one-word keyword) and those that need other words too. A segment's
+    mask is the OR of its forms' masks; a code is only evaluated when one of
+    its triggers is complete in it, and only then are word positions looked
+    at and regexes run. Triggers are necessary conditions only: the
+    evaluation itself is exactly the rule semantics of ``codebooks/README.md``.
+
     Examples
     --------
     >>> from qualkit.model import Code, Codebook, Rules
@@ -117,76 +137,240 @@ class RuleCoder:
                     units=frozenset(r.units) or None,
                 ))
         self.matcher = TermMatcher(list(terms))
-        # term -> the codes whose positive rules use it (excludes never make a code a candidate)
-        self.term_codes: dict[int, list[int]] = {}
+        n_patterns = len(self.matcher.patterns)
+        #: term -> the ids of all its words (empty: a term without words, which never matches)
+        self._term_ids = [frozenset(seq) for seq in self.matcher.terms]
+        self.regex_filter = RegexPrefilter([(ci, cc.regex) for ci, cc in enumerate(self.codes) if cc.regex], shift=n_patterns)
+        #: per code: its regexes in code order, each with the group ids it needs (none: always run)
+        self._code_regex: list[tuple[tuple[re.Pattern[str], int], ...]] = [
+            tuple(self.regex_filter.requirements.get(ci, ())) for ci in range(len(self.codes))
+        ]
+        # an id's weight: how rare a form with it is likely to be (longer literal = rarer)
+        weight = {p: 0 if pat.norm in _COMMON else len(pat.norm) for p, pat in enumerate(self.matcher.patterns)}
+        for g, group in enumerate(self.regex_filter.groups):
+            weight[n_patterns + g] = _weight(group)
+        #: key id -> (code, the ids the trigger needs, (rule kind, index)); each trigger is filed
+        #: under its rarest id. Kinds: 0 keyword (index: a phrase's term, or -1 for all the code's
+        #: one-word keywords), 1 regex (index into the code's regexes), 2 near (index into its
+        #: near rules): sorting gives the rule order.
+        self._by_key: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
+        #: codes with a regex that has no required word: (code, regex index), tried in every segment
+        self._always: list[tuple[int, tuple[int, int]]] = []
+        #: per code: the ids of its one-word keywords; its exclude terms of several words
+        self._single: list[frozenset[int]] = []
+        self._exclude_phrases: list[tuple[tuple[int, int], ...]] = []
+        #: pattern id -> the codes that a one-word exclude term with that pattern vetoes
+        self._vetoes: dict[int, set[int]] = {}
+        term_ids, terms = self._term_ids, self.matcher.terms
         for ci, cc in enumerate(self.codes):
-            for t in {*cc.keywords, *(a for a, _, _ in cc.near), *(b for _, b, _ in cc.near)}:
-                self.term_codes.setdefault(t, []).append(ci)
-        self.regex_filter = RegexPrefilter([(ci, cc.regex) for ci, cc in enumerate(self.codes) if cc.regex])
+            single = [t for t in cc.keywords if len(terms[t]) == 1]
+            self._single.append(frozenset(terms[t][0] for t in single))
+            # a one-word keyword occurs exactly when its id is in the segment's ids
+            triggers = {(term_ids[t], (0, -1)) for t in single}
+            triggers |= {(term_ids[t], (0, t)) for t in cc.keywords if len(terms[t]) > 1}
+            for j, (_, req) in enumerate(self._code_regex[ci]):
+                triggers.add((req, (1, j)))
+            for j, (a, b, _) in enumerate(cc.near):
+                if term_ids[a] and term_ids[b]:
+                    triggers.add((term_ids[a] | term_ids[b], (2, j)))
+            for req, payload in sorted(triggers, key=lambda x: (x[1], sorted(x[0]))):
+                if payload[0] == 1 and not req:
+                    self._always.append((ci, payload))
+                elif req:  # empty for a keyword without words: it never matches
+                    key = max(req, key=lambda i: (weight[i], -i))
+                    self._by_key.setdefault(key, []).append((ci, _mask(req), payload))
+            for t in dict.fromkeys(cc.exclude):
+                if len(terms[t]) == 1:
+                    self._vetoes.setdefault(terms[t][0], set()).add(ci)
+            self._exclude_phrases.append(tuple((t, _mask(term_ids[t])) for t in dict.fromkeys(cc.exclude) if len(terms[t]) > 1))
+        #: every word form analysed so far -> its ids (empty for most forms), and as a bitmask
+        self._ids: dict[str, frozenset[int]] = {}
+        self._mask: dict[str, int] = {}
+        self._known: set[str] = set()
+        #: the forms with ids; those among them that veto a code
+        self._hot: set[str] = set()
+        self._vetoing: dict[str, frozenset[int]] = {}
+        #: hot form -> the codes whose one-word keywords it matches
+        self._single_codes: dict[str, tuple[int, ...]] = {}
+        #: hot form -> the triggers filed under its ids that the form completes on its own
+        self._sure: dict[str, frozenset[tuple[int, tuple[int, int]]]] = {}
+        #: hot form -> the other triggers filed under its ids (they need other words too)
+        self._maybe: dict[str, tuple[tuple[int, int, tuple[int, int]], ...]] = {}
+        self._maybe_forms: set[str] = set()
 
-    def code_words(
-        self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
+    def _learn(self, forms: Iterable[str]) -> None:
+        """Analyse word forms not seen before (once per distinct form of the corpus)."""
+        match_form, form_groups = self.matcher.match_form, self.regex_filter.form_groups
+        for w in forms:
+            ids = match_form(w) | form_groups(w)
+            mask = self._mask[w] = _mask(ids)
+            self._ids[w] = ids
+            self._known.add(w)
+            if not ids:
+                continue
+            self._hot.add(w)
+            entries = [e for i in sorted(ids) for e in self._by_key.get(i, ())]
+            self._sure[w] = frozenset((ci, payload) for ci, req, payload in entries if req & mask == req)
+            maybe = tuple(e for e in entries if e[1] & mask != e[1])
+            if maybe:
+                self._maybe[w] = maybe
+                self._maybe_forms.add(w)
+            self._single_codes[w] = tuple(ci for ci, single in enumerate(self._single) if not single.isdisjoint(ids))
+            vetoes = frozenset(ci for p in ids for ci in self._vetoes.get(p, ()))
+            if vetoes:
+                self._vetoing[w] = vetoes
+
+    def code_segments(
+        self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None], rows: Iterable[int] | None = None,
+    ) -> tuple[list[int], list[int], list[str], list[str]]:
+        """Code many segments; return (segment row, code index, rule, matched) of every coding, in order."""
+        seg_rows: list[int] = []
+        code_idx: list[int] = []
+        rules: list[str] = []
+        matched: list[str] = []
+        findall = TOKEN_RE.findall
+        known, mask_of, hot_forms, sure, maybe, maybe_forms = (
+            self._known, self._mask, self._hot, self._sure, self._maybe, self._maybe_forms)
+        always = self._always
+        for row in range(len(texts)) if rows is None else rows:
+            text = texts[row]
+            forms = findall(text)
+            distinct = set(forms)
+            if not distinct <= known:  # C-level: after the first pages nearly every form is known
+                self._learn(distinct - known)
+            hot = distinct & hot_forms
+            if not hot and not always:
+                continue
+            seg = 0  # the segment's mask: an int OR is cheaper than a set union here
+            for w in hot:
+                seg |= mask_of[w]
+            triggers = set(always).union(*map(sure.__getitem__, hot))  # C-level
+            for w in hot & maybe_forms:
+                for ci, req, payload in maybe[w]:
+                    if seg & req == req:
+                        triggers.add((ci, payload))
+            if not triggers:
+                continue
+            for ci, rule, m in self._evaluate(sorted(triggers), forms, hot, text, seg, units[row], roles[row]):
+                seg_rows.append(row)
+                code_idx.append(ci)
+                rules.append(rule)
+                matched.append(m)
+        return seg_rows, code_idx, rules, matched
+
+    def _evaluate(
+        self, triggers: list[tuple[int, tuple[int, int]]], forms: list[str], hot: set[str], text: str,
+        seg: int, unit: str | None, role: str | None,
     ) -> list[tuple[int, str, str]]:
-        """Return (code index, rule, matched) for one segment, in codebook order."""
-        hits = self.matcher.hits(forms)
-        quoted = text
-        regex_candidates: dict[int, list[re.Pattern[str]]] = {}
-        if self.regex_filter:
-            quoted = unify_quotes(text)
-            regex_candidates = self.regex_filter.patterns_to_run(quoted)
-        if not hits and not regex_candidates:
-            return []
+        """Return (code, rule, matched) for the codes that fire in one segment.
+
+        ``triggers`` are the (code, (rule kind, index)) whose words or groups all
+        occur in the segment, sorted; here their word positions are checked.
+        """
+        ids = list(map(self._ids.__getitem__, forms))
+        term_seq = self.matcher.terms
         found: dict[int, list[tuple[int, int]]] = {}
-        for t, i, e in hits:
-            found.setdefault(t, []).append((i, e))
-        candidates = set(regex_candidates)
-        for t in found:
-            candidates.update(self.term_codes.get(t, ()))
+
+        def occurrences(t: int) -> list[tuple[int, int]]:
+            """The (first word, end word) of every match of term ``t``, in text order."""
+            hit = found.get(t)
+            if hit is None:
+                hit = found[t] = _term_occurrences(term_seq[t], ids)
+            return hit
+
+        vetoing = self._vetoing
+        vetoed = frozenset().union(*(vetoing[w] for w in hot if w in vetoing)) if vetoing else frozenset()
+        singles: dict[int, list[str]] | None = None
+        quoted: str | None = None
+        may_match = self.regex_filter.may_match
         out = []
-        for ci in sorted(candidates):
+        for ci, group in groupby(triggers, key=itemgetter(0)):
             cc = self.codes[ci]
             if cc.units is not None and unit not in cc.units:
                 continue
             if cc.roles is not None and role not in cc.roles:
                 continue
-            if any(t in found for t in cc.exclude):
+            if ci in vetoed or any(seg & req == req and occurrences(t) for t, req in self._exclude_phrases[ci]):
                 continue
-            fired = self._fired(cc, found, forms, text, quoted, regex_candidates.get(ci, ()))
+            keyword_hits: list[tuple[int, int, str]] = []
+            regex_texts: list[str] = []
+            pairs: list[tuple[int, str]] = []
+            for _, (kind, j) in group:
+                if kind == 0:
+                    if j < 0:
+                        if singles is None:
+                            singles = {}
+                            for w in hot:
+                                for c in self._single_codes[w]:
+                                    singles.setdefault(c, []).append(w)
+                        for w in singles[ci]:
+                            i = forms.index(w)
+                            keyword_hits.append((i, i + 1, w))
+                    else:
+                        keyword_hits += [(i, e, " ".join(forms[i:e])) for i, e in occurrences(j)]
+                elif kind == 1:
+                    if quoted is None:
+                        quoted = unify_quotes(text)
+                    # search the quote-unified text, report the original characters (same offsets)
+                    pattern = self._code_regex[ci][j][0]
+                    m = pattern.search(quoted) if may_match(pattern, quoted) else None
+                    if m:
+                        regex_texts.append(text[m.start() : m.end()])
+                else:
+                    a, b, n = cc.near[j]
+                    pairs += _near_pairs(occurrences(a), occurrences(b), n, forms)
+            fired = []
+            if keyword_hits:
+                fired.append(("keyword", _distinct(w for _, _, w in sorted(keyword_hits))))
+            if regex_texts:
+                fired.append(("regex", _distinct(regex_texts)))
+            if pairs:
+                fired.append(("near", _distinct(p for _, p in sorted(pairs))))
             if fired:
                 out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
         return out
 
-    def _fired(
-        self, cc: _CompiledCode, found: dict[int, list[tuple[int, int]]], forms: list[str], text: str, quoted: str,
-        regexes: Sequence[re.Pattern[str]],
-    ) -> list[tuple[str, list[str]]]:
-        fired: list[tuple[str, list[str]]] = []
-        occurrences = sorted(occ for t in cc.keywords for occ in found.get(t, ()))
-        if occurrences:
-            fired.append(("keyword", _distinct(" ".join(forms[i:e]) for i, e in occurrences)))
-        if regexes:
-            # search the quote-unified text, report the original characters (same offsets);
-            # in the order of the code's regexes
-            order = {id(p): i for i, p in enumerate(cc.regex)}
-            ms = sorted((order[id(p)], m) for p in regexes if (m := p.search(quoted)))
-            texts = [text[m.start() : m.end()] for _, m in ms]
-            if texts:
-                fired.append(("regex", _distinct(texts)))
-        pairs = []
-        for a, b, n in cc.near:
-            for ia, ea in found.get(a, ()):
-                for ib, eb in found.get(b, ()):
-                    if ib >= ea and ib - ea <= n:
-                        pairs.append((ia, f"{' '.join(forms[ia:ea])} ... {' '.join(forms[ib:eb])}"))
-                    elif ia >= eb and ia - eb <= n:
-                        pairs.append((ib, f"{' '.join(forms[ib:eb])} ... {' '.join(forms[ia:ea])}"))
-        if pairs:
-            fired.append(("near", _distinct(p for _, p in sorted(pairs))))
-        return fired
+    def code_words(
+        self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
+    ) -> list[tuple[int, str, str]]:
+        """Return (code index, rule, matched) for one segment whose words are ``forms``, in codebook order."""
+        _, code_idx, rules, matched = self.code_segments([text], [unit], [role])
+        return list(zip(code_idx, rules, matched))
 
     def code_text(self, text: str, unit: str | None = None, role: str | None = None) -> list[tuple[str, str, str]]:
         """Return (code, rule, matched) for one text: a quick way to try rules out."""
         return [(self.codes[ci].code.qualified, r, m) for ci, r, m in self.code_words(words(text), text, unit, role)]
+
+
+def _mask(ids: Iterable[int]) -> int:
+    """Return the bitmask with the bits ``ids`` set."""
+    return reduce(or_, (1 << i for i in ids), 0)
+
+
+def _term_occurrences(seq: tuple[int, ...], ids: list[frozenset[int]]) -> list[tuple[int, int]]:
+    """Return (first word, end word) of every run of consecutive words matching the patterns ``seq``."""
+    first = seq[0]
+    k = len(seq)
+    if k == 1:
+        return [(i, i + 1) for i, here in enumerate(ids) if first in here]
+    return [
+        (i, i + k) for i in range(len(ids) - k + 1)
+        if first in ids[i] and all(seq[j] in ids[i + j] for j in range(1, k))
+    ]
+
+
+def _near_pairs(
+    occ_a: list[tuple[int, int]], occ_b: list[tuple[int, int]], n: int, forms: list[str]
+) -> list[tuple[int, str]]:
+    """Return (first word, "A ... B" in text order) for every pair at most ``n`` words apart."""
+    pairs = []
+    for ia, ea in occ_a:
+        for ib, eb in occ_b:
+            if ib >= ea and ib - ea <= n:
+                pairs.append((ia, f"{' '.join(forms[ia:ea])} ... {' '.join(forms[ib:eb])}"))
+            elif ia >= eb and ia - eb <= n:
+                pairs.append((ib, f"{' '.join(forms[ib:eb])} ... {' '.join(forms[ia:ea])}"))
+    return pairs
 
 
 class RegexPrefilter:
@@ -194,13 +378,20 @@ class RegexPrefilter:
 
     Most codebook regexes are built from words: ``\\b(elk|ieder) (gesprek|overleg)``.
     From each regex's parse tree we take the *required* literal words: groups
-    of alternatives on its top level that every match must contain (a word
-    after ``\\b`` or a space must start a word of the text; elsewhere it must be
+    of alternatives that every match must contain (a word after ``\\b``, a
+    space or punctuation must start a word of the text; elsewhere it must be
     inside one). A regex can only match when each of its required groups is
-    met by some word of the segment. Every distinct word is checked against all
-    groups once and remembered, so a segment costs one ``findall`` and a
-    dictionary lookup per word. Regexes without a required word are always run.
-    The filter only skips work: a regex it lets through is searched as written.
+    met by some word of the segment. Each group has an id; every distinct
+    word is checked against all groups once (:meth:`form_groups`). Regexes
+    without a required word are always run. Punctuation a regex needs
+    (``:`` or a quote) is tested on the text first (:meth:`may_match`). The
+    filter only skips work: a regex it lets through is searched as written.
+
+    Parameters
+    ----------
+    regexes : sequence of (code index, compiled regexes)
+    shift : int
+        The id of group 0 (the coder numbers its keyword patterns below it).
 
     Examples
     --------
@@ -213,55 +404,66 @@ class RegexPrefilter:
     #: characters that ignore-case matching folds differently from str.lower()
     _FOLD = str.maketrans({"ſ": "s", "ı": "i", "\u0307": None})
 
-    def __init__(self, regexes: Sequence[tuple[int, Sequence[re.Pattern[str]]]]):
-        self.always: list[int] = []
-        #: required groups: (anchored at a word start, literals)
-        self.groups: list[tuple[bool, tuple[str, ...]]] = []
+    def __init__(self, regexes: Sequence[tuple[int, Sequence[re.Pattern[str]]]], shift: int = 0):
+        self.shift = shift
         group_ids: dict[tuple[bool, tuple[str, ...]], int] = {}
-        #: per filtered regex: (code, its key group, all its groups)
-        self.regexes: list[tuple[int, frozenset[int]]] = []
-        #: key group -> the filtered regexes that use it as their most selective group
-        self.by_key: dict[int, list[int]] = {}
+        #: code -> its regexes in order, each with the ids of the groups it needs (none: always run)
+        self.requirements: dict[int, list[tuple[re.Pattern[str], int]]] = {}
+        #: regex -> the punctuation it needs in the (quote-unified) text: one character of each tuple
+        self.punctuation: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {}
         for ci, patterns in regexes:
             for p in patterns:
-                options = _required_groups(p.pattern, p.flags)
-                if not options:
-                    self.always.append(ci)
-                    continue
-                ids = frozenset(group_ids.setdefault(o, len(group_ids)) for o in options)
-                key = group_ids[max(options, key=lambda o: (min(len(x) for x in o[1]), o[0]))]
-                self.by_key.setdefault(key, []).append(len(self.regexes))
-                self.regexes.append((ci, ids))
-        self.groups = sorted(group_ids, key=group_ids.__getitem__)
-        self.always_patterns: dict[int, list[re.Pattern[str]]] = {}
-        for ci, patterns in regexes:
-            for p in patterns:
-                if not _required_groups(p.pattern, p.flags):
-                    self.always_patterns.setdefault(ci, []).append(p)
-        self.patterns = [p for _, patterns in regexes for p in patterns if _required_groups(p.pattern, p.flags)]
-        self.always = sorted(set(self.always))
+                groups, chars = _required(p.pattern, p.flags)
+                need = frozenset(shift + group_ids.setdefault(group, len(group_ids)) for group in groups)
+                self.requirements.setdefault(ci, []).append((p, need))
+                if chars:
+                    self.punctuation[p] = tuple(chars)
+        #: the required groups: (anchored at a word start, literals), in id order
+        self.groups: list[tuple[bool, tuple[str, ...]]] = sorted(group_ids, key=group_ids.__getitem__)
         # anchored literals are found by looking up the word's prefixes; the others by substring
         self.prefix_groups: dict[str, set[int]] = {}
         self.inner_groups: list[tuple[int, tuple[str, ...]]] = []
         for g, (anchored, literals) in enumerate(self.groups):
             if anchored:
                 for lit in literals:
-                    self.prefix_groups.setdefault(lit, set()).add(g)
+                    self.prefix_groups.setdefault(lit, set()).add(shift + g)
             else:
-                self.inner_groups.append((g, literals))
+                self.inner_groups.append((shift + g, literals))
         self.longest = max((len(x) for x in self.prefix_groups), default=0)
         self.cache: dict[str, frozenset[int]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.always or self.regexes)
+        return bool(self.requirements)
 
-    def _groups_for_word(self, word: str) -> frozenset[int]:
+    def _word_groups(self, word: str) -> frozenset[int]:
         w = word.lower().translate(self._FOLD)
         found: set[int] = set()
         for k in range(1, min(len(w), self.longest) + 1):
             found.update(self.prefix_groups.get(w[:k], ()))
-        found.update(g for g, literals in self.inner_groups if any(lit in w for lit in literals))
+        for g, literals in self.inner_groups:
+            if any(lit in w if lit != _DIGIT else any(ch.isdecimal() for ch in w) for lit in literals):
+                found.add(g)
         return frozenset(found)
+
+    def may_match(self, pattern: re.Pattern[str], quoted: str) -> bool:
+        """False when the quote-unified text lacks punctuation the regex needs (a C-level test)."""
+        needs = self.punctuation.get(pattern)
+        return needs is None or all(any(ch in quoted for ch in chars) for chars in needs)
+
+    def form_groups(self, form: str) -> int:
+        """Return the ids of the groups met by a text word (a token of :data:`qualkit.nlp.TOKEN_RE`).
+
+        A token is one or more ``\\w+`` words joined by hyphens or apostrophes;
+        each of them is checked as a word of its own (memoised).
+        """
+        found: frozenset[int] = frozenset()
+        cache = self.cache
+        for w in self._WORD.findall(form):
+            hit = cache.get(w)
+            if hit is None:
+                hit = cache[w] = self._word_groups(w)
+            found |= hit
+        return found
 
     def candidates(self, text: str) -> list[int]:
         """Return the codes whose regexes may match ``text``, in code order."""
@@ -269,28 +471,47 @@ class RegexPrefilter:
 
     def patterns_to_run(self, text: str) -> dict[int, list[re.Pattern[str]]]:
         """Return code -> the regexes of that code that may match ``text`` (the others cannot)."""
-        run: dict[int, list[re.Pattern[str]]] = {ci: list(ps) for ci, ps in self.always_patterns.items()}
-        if not self.regexes:
-            return run
-        cache = self.cache
-        met: set[int] = set()
-        for w in self._WORD.findall(text):
-            hit = cache.get(w)
-            if hit is None:
-                hit = cache[w] = self._groups_for_word(w)
-            if hit:
-                met |= hit
-        by_key, regexes, patterns = self.by_key, self.regexes, self.patterns
-        for g in met:
-            for r in by_key.get(g, ()):
-                ci, ids = regexes[r]
-                if ids <= met:
-                    run.setdefault(ci, []).append(patterns[r])
+        met = self.form_groups(text)
+        run: dict[int, list[re.Pattern[str]]] = {}
+        for ci, reqs in self.requirements.items():
+            ps = [p for p, need in reqs if need <= met and self.may_match(p, text)]
+            if ps:
+                run[ci] = ps
         return run
 
 
-def _required_groups(pattern: str, flags: int) -> list[tuple[bool, tuple[str, ...]]]:
-    """Return the literal-word groups every match of the regex must contain (may be empty)."""
+#: a group alternative that stands for "any decimal digit" (``\d``: Unicode category Nd, str.isdecimal)
+_DIGIT = "\\d"
+#: frequent Dutch words: poor keys for the prefilter (this only affects speed, never a result)
+_COMMON = frozenset(
+    "aan al als dan dat de die dit een en er het hij ik in is je maar met mij niet nog of ons ook op te van voor was"
+    " we wel wij ze zij zijn zo".split()
+)
+#: at most this many alternatives are spelled out for one group
+_MAX_ALTERNATIVES = 64
+
+
+def _plain_char(ch: str) -> bool:
+    """True for a word character whose ignore-case matching is exactly ``str.lower()``."""
+    return bool(re.fullmatch(r"\w", ch)) and ord(ch) < 0x250 and ch not in "µßſıİ" and len(ch.lower()) == 1
+
+
+def _punctuation(ch: str) -> bool:
+    """True for a character without case that is neither a word character nor white space."""
+    return not re.fullmatch(r"[\w\s]", ch) and ch.lower() == ch == ch.upper()
+
+
+def _fold(ch: str) -> str:
+    return ch.lower().translate(RegexPrefilter._FOLD)
+
+
+def _weight(group: tuple[bool, tuple[str, ...]]) -> float:
+    """How selective a group is likely to be: its shortest alternative, common words count 0."""
+    anchored, literals = group
+    return min(8 if lit == _DIGIT else 0 if lit in _COMMON else len(lit) for lit in literals) + 0.5 * anchored
+
+
+def _parse(pattern: str, flags: int) -> tuple[list[Any], Any] | None:
     try:
         from re import _parser as sre_parse  # Python 3.11+
     except ImportError:  # pragma: no cover - Python 3.10
@@ -298,62 +519,157 @@ def _required_groups(pattern: str, flags: int) -> list[tuple[bool, tuple[str, ..
     try:
         items = list(sre_parse.parse(pattern, flags))
     except Exception:  # noqa: BLE001 - compiled already; a parser quirk only disables the filter
-        return []
-    c = sre_parse.constants if hasattr(sre_parse, "constants") else sre_parse
-    options = []
-    first = _literals_of(items, sre_parse, False)
-    if first is not None:
-        options.append(first)
-    anchored = False
-    for k, (op, av) in enumerate(items):
-        if op == c.AT and av == c.AT_BOUNDARY:
-            anchored = True
-            continue
-        if k > 0 and op in (c.SUBPATTERN, c.BRANCH):
-            r = _literals_of([(op, av)], sre_parse, anchored)
-            if r is not None:
-                options.append(r)
-        elif op == c.LITERAL and not re.fullmatch(r"\w", chr(av)):
-            # a word that follows a literal space or punctuation starts a \w+ word
-            r = _literals_of(list(items[k + 1 :]), sre_parse, True)
-            if r is not None:
-                options.append(r)
-        anchored = False
-    return list(dict.fromkeys(options))
-
-
-def _literals_of(items: list[Any], sp: Any, anchored: bool) -> tuple[bool, tuple[str, ...]] | None:
-    c = sp.constants if hasattr(sp, "constants") else sp
-    i = 0
-    while i < len(items) and items[i][0] == c.AT and items[i][1] == c.AT_BOUNDARY:
-        anchored = True
-        i += 1
-    if i >= len(items):
         return None
-    op, av = items[i]
-    if op == c.LITERAL:
-        chars = []
-        for op2, av2 in items[i:]:
-            ch = chr(av2) if op2 == c.LITERAL else ""
-            if not ch or not re.fullmatch(r"\w", ch) or ord(ch) >= 0x250 or ch in "µßſı":
-                break
-            chars.append(ch.lower())
-        return (anchored, ("".join(chars).translate(RegexPrefilter._FOLD),)) if chars else None
+    return items, (sre_parse.constants if hasattr(sre_parse, "constants") else sre_parse)
+
+
+def _required_groups(pattern: str, flags: int) -> list[tuple[bool, tuple[str, ...]]]:
+    """Return the literal-word groups every match of the regex must contain (may be empty).
+
+    A group is (anchored, alternatives): one of the alternatives occurs inside
+    a ``\\w+`` word of the text (lowercased), at its start when anchored.
+    ``\\d`` stands for any decimal digit.
+
+    Examples
+    --------
+    >>> _required_groups(r"\\b(we|wij) (nemen|nam) het\\b", re.I)
+    [(True, ('we', 'wij')), (True, ('nemen', 'nam')), (True, ('het',))]
+    >>> _required_groups(r"\\b\\d+ (van de|op) \\d+", re.I)
+    [(False, ('\\\\d',)), (True, ('van', 'op'))]
+    """
+    return _required(pattern, flags)[0]
+
+
+def _required(pattern: str, flags: int) -> tuple[list[tuple[bool, tuple[str, ...]]], list[tuple[str, ...]]]:
+    """Return (the required word groups, the required punctuation: any one character of each tuple)."""
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return [], []
+    items, c = parsed
+    chars: list[tuple[str, ...]] = []
+    groups = _sequence_groups(items, c, False, chars)
+    return list(dict.fromkeys(groups)), list(dict.fromkeys(chars))
+
+
+def _sequence_groups(
+    items: list[Any], c: Any, anchored: bool, chars: list[tuple[str, ...]] | None = None,
+) -> list[tuple[bool, tuple[str, ...]]]:
+    """The required groups of a sequence of parse items (see :func:`_required_groups`).
+
+    ``chars``, when given, collects the punctuation the sequence requires.
+    """
+    groups: list[tuple[bool, tuple[str, ...]]] = []
+    k = 0
+    while k < len(items):
+        op, av = items[k]
+        if op == c.AT and av == c.AT_BOUNDARY:
+            anchored, k = True, k + 1
+            continue
+        if op == c.LITERAL and not _plain_char(chr(av)):
+            if chars is not None and _punctuation(chr(av)):
+                chars.append((chr(av),))
+            # a word that follows a space or punctuation (matched as itself) starts a \w+ word
+            anchored, k = av < 128 and not re.fullmatch(r"\w", chr(av)), k + 1
+            continue
+        if op == c.IN:
+            members = _class_members(av, c)
+            if members == (_DIGIT,):
+                groups.append((False, members))
+            elif members and all(_punctuation(ch) for ch in members):
+                if chars is not None:
+                    chars.append(members)
+            elif members and all(_plain_char(ch) for ch in members):
+                groups.append((anchored, tuple(dict.fromkeys(_fold(ch) for ch in members))))
+            anchored, k = False, k + 1
+            continue
+        alternatives = _branches(items[k], c)
+        if alternatives is not None and len(alternatives) > 1:
+            # each alternative requires its most selective group; the branch requires one of them
+            best = [max(gs, key=_weight) if (gs := _sequence_groups(alt, c, anchored)) else None for alt in alternatives]
+            if all(best):
+                literals = tuple(dict.fromkeys(x for _, lits in best for x in lits))  # type: ignore[misc]
+                groups.append((all(a for a, _ in best) and _DIGIT not in literals, literals))  # type: ignore[misc]
+        spelled, after = _spelled(items, k, c)
+        if spelled:
+            groups.append((anchored, spelled))
+            anchored, k = False, after
+            continue
+        if alternatives is not None and len(alternatives) == 1:
+            groups += _sequence_groups(alternatives[0], c, anchored, chars)
+        elif alternatives is not None:
+            pass
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            groups += _sequence_groups(list(av[2]), c, anchored, chars)
+        anchored, k = False, k + 1
+    return groups
+
+
+def _class_members(av: list[Any], c: Any) -> tuple[str, ...]:
+    """The characters of a character class ``[...]`` of literals, ``(DIGIT,)`` for ``\\d``, else ()."""
+    if av == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
+        return (_DIGIT,)
+    if all(op == c.LITERAL for op, _ in av):
+        return tuple(chr(v) for _, v in av)
+    return ()
+
+
+def _branches(item: Any, c: Any) -> list[list[Any]] | None:
+    """The alternatives of a group or branch (a group without ``|`` has one), else None."""
+    op, av = item
     if op == c.SUBPATTERN:
-        return _literals_of(list(av[-1]), sp, anchored)
+        body = list(av[-1])
+        if len(body) == 1 and body[0][0] == c.BRANCH:
+            return [list(a) for a in body[0][1][1]]
+        return [body]
     if op == c.BRANCH:
-        found: list[str] = []
-        anchors = set()
-        for alternative in av[1]:
-            r = _literals_of(list(alternative), sp, anchored)
-            if r is None:
-                return None
-            anchors.add(r[0])
-            found.extend(r[1])
-        if len(anchors) != 1:  # mixed: test them all as "contains"
-            return (False, tuple(dict.fromkeys(found)))
-        return (anchors.pop(), tuple(dict.fromkeys(found)))
+        return [list(a) for a in av[1]]
     return None
+
+
+def _spelled(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int]:
+    """Spell out the literal word alternatives that start at item ``k``.
+
+    Returns (alternatives, the index after what was used); no alternatives
+    when item ``k`` starts no literal, or one of them could be empty.
+    ``(elk|ieder)`` gives ``("elk", "ieder")``; ``n(emen|am)`` (how the parser
+    factors ``nemen|nam``) ``("nemen", "nam")``.
+    """
+    out: tuple[str, ...] = ("",)
+    while k < len(items):
+        op, av = items[k]
+        if op == c.LITERAL and _plain_char(chr(av)):
+            out = tuple(x + _fold(chr(av)) for x in out)
+            k += 1
+            continue
+        if op == c.IN:
+            members = _class_members(av, c)
+            if not members or not all(_plain_char(ch) for ch in members) or len(out) * len(members) > _MAX_ALTERNATIVES:
+                break
+            out = tuple(dict.fromkeys(x + _fold(ch) for x in out for ch in members))
+            k += 1
+            continue
+        alternatives = _branches(items[k], c)
+        if alternatives is None:
+            break
+        leads: list[str] = []
+        whole = True
+        for alt in alternatives:
+            spelled, end = _spelled(alt, 0, c)
+            if not spelled:
+                break
+            leads.extend(spelled)
+            whole = whole and end == len(alt)
+        else:
+            if len(out) * len(leads) > _MAX_ALTERNATIVES:
+                break
+            out = tuple(dict.fromkeys(x + y for x in out for y in leads))
+            k += 1
+            if whole:
+                continue
+        break
+    if any(not x for x in out):
+        return (), k
+    return out, k
 
 
 def _distinct(items: Iterable[str]) -> list[str]:
@@ -446,26 +762,13 @@ def code(
 def _run(rc: RuleCoder, segs: pd.DataFrame, progress: bool) -> tuple[list[int], list[int], list[str], list[str]]:
     texts = segs["text"].tolist()
     units = segs["unit"].tolist()
-    roles = [None if pd.isna(r) else r for r in segs["role"].tolist()]
-    seg_rows: list[int] = []
-    code_idx: list[int] = []
-    rules: list[str] = []
-    matched: list[str] = []
-    rows: Iterable[int] = range(len(texts))
+    roles = [None if not isinstance(r, str) else r for r in segs["role"].tolist()]
+    rows: Iterable[int] | None = None
     if progress:
         from tqdm import tqdm
 
-        rows = tqdm(rows, total=len(texts), unit="segment", desc="coding", leave=False)
-    findall = words
-    code_words = rc.code_words
-    for row in rows:
-        text = texts[row]
-        for ci, rule, m in code_words(findall(text), text, units[row], roles[row]):
-            seg_rows.append(row)
-            code_idx.append(ci)
-            rules.append(rule)
-            matched.append(m)
-    return seg_rows, code_idx, rules, matched
+        rows = tqdm(range(len(texts)), total=len(texts), unit="segment", desc="coding", leave=False)
+    return rc.code_segments(texts, units, roles, rows)
 
 
 def _coded_frame(
