@@ -8,7 +8,11 @@ qualkit    ``qk.code(corpus, books)``: segments frame + the full coding pass
 spacy      spaCy ``blank("nl")`` + lookup lemmatizer, ``nlp.pipe`` over the
            same segment texts, reading every token's lemma (no matching at all)
 regex      one compiled, case-insensitive regex of every keyword (``\\b(?:a|b|...)\\b``),
-           ``findall`` over every segment: the practical ceiling
+           ``findall`` over every segment
+floor      what any per-segment design on qualkit's tokenizer pays at least: the
+           segment texts as a list, one ``findall`` of :data:`qualkit.nlp.TOKEN_RE`
+           per segment, its distinct forms (``set``) and one C-level set test
+           against the forms seen so far (no analysis, no matching, no frame)
 
 and reports words per second, seconds per million words and peak memory
 (``ru_maxrss`` of the subprocess; ``corpus`` is the peak after building the
@@ -138,6 +142,22 @@ def measure(kind: str, n_words: int) -> dict:
             n += sum(1 for t in doc if t.lemma_)
         seconds = time.perf_counter() - t0
         extra = {"tokens": n}
+    elif kind == "floor":
+        from qualkit.nlp import TOKEN_RE
+
+        segs = corpus.segments("turn")
+        t0 = time.perf_counter()
+        texts = segs["text"].tolist()
+        findall = TOKEN_RE.findall
+        seen: set[str] = set()
+        hot = 0
+        for t in texts:
+            distinct = set(findall(t))
+            if not distinct <= seen:
+                seen |= distinct
+            hot += len(distinct & seen)
+        seconds = time.perf_counter() - t0
+        extra = {"distinct_forms": len(seen)}
     elif kind == "regex":
         keywords = sorted({k.rstrip("*") for b in books for c in b for k in c.rules.keywords}, key=len, reverse=True)
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")", re.IGNORECASE)
@@ -162,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--words", type=int, action="append", help="corpus size in words (repeatable; default 1M and 5M)")
     p.add_argument("--measure", help=argparse.SUPPRESS)
-    p.add_argument("--kinds", default="qualkit,spacy,regex", help="comma-separated: qualkit, spacy, regex")
+    p.add_argument("--kinds", default="qualkit,spacy,regex,floor", help="comma-separated: qualkit, spacy, regex, floor")
     args = p.parse_args(argv)
     sizes = args.words or [1_000_000, 5_000_000]
     if args.measure:
@@ -185,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         q, s = by.get((n, "qualkit")), by.get((n, "spacy"))
         if q and s:
             print(f"\n{n:,} words: qualkit's full coding pass is {s['seconds'] / q['seconds']:.1f}x as fast as spaCy's lemmatizer alone")
+        f = by.get((n, "floor"))
+        if q and f:
+            print(f"{n:,} words: the floor (tokenise + distinct forms) alone runs at {f['words_per_s']:,} words/s; "
+                  f"qualkit's pass spends {q['seconds'] / f['seconds']:.1f}x that time")
     return 0
 
 

@@ -183,6 +183,17 @@ class RuleCoder:
                 if len(terms[t]) == 1:
                     self._vetoes.setdefault(terms[t][0], set()).add(ci)
             self._exclude_phrases.append(tuple((t, _mask(term_ids[t])) for t in dict.fromkeys(cc.exclude) if len(terms[t]) > 1))
+        # a term's occurrences are found from its rarest word (its anchor) outward
+        #: term -> (the anchor's index in the term, its pattern id)
+        self._anchor = [
+            max(enumerate(seq), key=lambda x: (weight[x[1]], -x[0])) if seq else (0, -1) for seq in terms
+        ]
+        positional = {t for cc in self.codes for t in (*cc.keywords, *cc.exclude, *(x for a, b, _ in cc.near for x in (a, b)))}
+        self._anchors = frozenset(self._anchor[t][1] for t in positional if terms[t])
+        #: hot form -> the anchor patterns it matches
+        self._anchors_of: dict[str, tuple[int, ...]] = {}
+        #: codes that a one-word exclude term can veto
+        self._vetoable = frozenset(ci for codes in self._vetoes.values() for ci in codes)
         #: every word form analysed so far -> its ids (empty for most forms), and as a bitmask
         self._ids: dict[str, frozenset[int]] = {}
         self._mask: dict[str, int] = {}
@@ -190,8 +201,8 @@ class RuleCoder:
         #: the forms with ids; those among them that veto a code
         self._hot: set[str] = set()
         self._vetoing: dict[str, frozenset[int]] = {}
-        #: hot form -> the codes whose one-word keywords it matches
-        self._single_codes: dict[str, tuple[int, ...]] = {}
+        #: per code: the forms seen so far that match one of its one-word keywords
+        self._single_forms: list[set[str]] = [set() for _ in self.codes]
         #: hot form -> the triggers filed under its ids that the form completes on its own
         self._sure: dict[str, frozenset[tuple[int, tuple[int, int]]]] = {}
         #: hot form -> the other triggers filed under its ids (they need other words too)
@@ -215,7 +226,12 @@ class RuleCoder:
             if maybe:
                 self._maybe[w] = maybe
                 self._maybe_forms.add(w)
-            self._single_codes[w] = tuple(ci for ci, single in enumerate(self._single) if not single.isdisjoint(ids))
+            for ci, single in enumerate(self._single):
+                if not single.isdisjoint(ids):
+                    self._single_forms[ci].add(w)
+            anchors = tuple(sorted(self._anchors.intersection(ids)))
+            if anchors:
+                self._anchors_of[w] = anchors
             vetoes = frozenset(ci for p in ids for ci in self._vetoes.get(p, ()))
             if vetoes:
                 self._vetoing[w] = vetoes
@@ -241,9 +257,7 @@ class RuleCoder:
             hot = distinct & hot_forms
             if not hot and not always:
                 continue
-            seg = 0  # the segment's mask: an int OR is cheaper than a set union here
-            for w in hot:
-                seg |= mask_of[w]
+            seg = reduce(or_, map(mask_of.__getitem__, hot), 0)  # the segment's mask (an int OR beats a set union)
             triggers = set(always).union(*map(sure.__getitem__, hot))  # C-level
             for w in hot & maybe_forms:
                 for ci, req, payload in maybe[w]:
@@ -268,19 +282,22 @@ class RuleCoder:
         occur in the segment, sorted; here their word positions are checked.
         """
         ids = list(map(self._ids.__getitem__, forms))
-        term_seq = self.matcher.terms
+        term_seq, anchor = self.matcher.terms, self._anchor
         found: dict[int, list[tuple[int, int]]] = {}
+        where: dict[int, list[int]] | None = None
 
         def occurrences(t: int) -> list[tuple[int, int]]:
             """The (first word, end word) of every match of term ``t``, in text order."""
+            nonlocal where
             hit = found.get(t)
             if hit is None:
-                hit = found[t] = _term_occurrences(term_seq[t], ids)
+                if where is None:
+                    where = self._anchor_positions(forms)
+                seq = term_seq[t]
+                hit = found[t] = _term_occurrences(seq, anchor[t][0], where.get(anchor[t][1], ()), ids) if seq else []
             return hit
 
-        vetoing = self._vetoing
-        vetoed = frozenset().union(*(vetoing[w] for w in hot if w in vetoing)) if vetoing else frozenset()
-        singles: dict[int, list[str]] | None = None
+        vetoed: frozenset[int] | None = None
         quoted: str | None = None
         may_match = self.regex_filter.may_match
         out = []
@@ -290,27 +307,29 @@ class RuleCoder:
                 continue
             if cc.roles is not None and role not in cc.roles:
                 continue
-            if ci in vetoed or any(seg & req == req and occurrences(t) for t, req in self._exclude_phrases[ci]):
+            if ci in self._vetoable:
+                if vetoed is None:
+                    vetoing = self._vetoing
+                    vetoed = frozenset().union(*(vetoing[w] for w in hot if w in vetoing))
+                if ci in vetoed:
+                    continue
+            exclude = self._exclude_phrases[ci]
+            if exclude and any(seg & req == req and occurrences(t) for t, req in exclude):
                 continue
             keyword_hits: list[tuple[int, int, str]] = []
             regex_texts: list[str] = []
             pairs: list[tuple[int, str]] = []
             for _, (kind, j) in group:
                 if kind == 0:
-                    if j < 0:
-                        if singles is None:
-                            singles = {}
-                            for w in hot:
-                                for c in self._single_codes[w]:
-                                    singles.setdefault(c, []).append(w)
-                        for w in singles[ci]:
+                    if j < 0:  # the code's one-word keywords: their forms, first occurrence each
+                        for w in hot & self._single_forms[ci]:
                             i = forms.index(w)
                             keyword_hits.append((i, i + 1, w))
                     else:
                         keyword_hits += [(i, e, " ".join(forms[i:e])) for i, e in occurrences(j)]
                 elif kind == 1:
                     if quoted is None:
-                        quoted = unify_quotes(text)
+                        quoted = text if text.isascii() else unify_quotes(text)
                     # search the quote-unified text, report the original characters (same offsets)
                     pattern = self._code_regex[ci][j][0]
                     m = pattern.search(quoted) if may_match(pattern, quoted) else None
@@ -319,6 +338,9 @@ class RuleCoder:
                 else:
                     a, b, n = cc.near[j]
                     pairs += _near_pairs(occurrences(a), occurrences(b), n, forms)
+            if keyword_hits and not regex_texts and not pairs:  # the common case
+                out.append((ci, "keyword", MATCHED_SEP.join(_distinct(w for _, _, w in sorted(keyword_hits)))))
+                continue
             fired = []
             if keyword_hits:
                 fired.append(("keyword", _distinct(w for _, _, w in sorted(keyword_hits))))
@@ -329,6 +351,15 @@ class RuleCoder:
             if fired:
                 out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
         return out
+
+    def _anchor_positions(self, forms: list[str]) -> dict[int, list[int]]:
+        """Return anchor pattern -> the positions of the words that match it, ascending."""
+        where: dict[int, list[int]] = {}
+        anchors_of = self._anchors_of
+        for i in compress(range(len(forms)), map(anchors_of.__contains__, forms)):  # C-level filter
+            for p in anchors_of[forms[i]]:
+                where.setdefault(p, []).append(i)
+        return where
 
     def code_words(
         self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
@@ -347,15 +378,18 @@ def _mask(ids: Iterable[int]) -> int:
     return reduce(or_, (1 << i for i in ids), 0)
 
 
-def _term_occurrences(seq: tuple[int, ...], ids: list[frozenset[int]]) -> list[tuple[int, int]]:
-    """Return (first word, end word) of every run of consecutive words matching the patterns ``seq``."""
-    first = seq[0]
+def _term_occurrences(seq: tuple[int, ...], a: int, positions: Iterable[int], ids: list[frozenset[int]]) -> list[tuple[int, int]]:
+    """Return (first word, end word) of every run of consecutive words matching the patterns ``seq``.
+
+    ``positions`` are where word ``a`` of the term (its anchor) matches, ascending.
+    """
     k = len(seq)
     if k == 1:
-        return [(i, i + 1) for i, here in enumerate(ids) if first in here]
+        return [(i, i + 1) for i in positions]
+    n = len(ids)
     return [
-        (i, i + k) for i in range(len(ids) - k + 1)
-        if first in ids[i] and all(seq[j] in ids[i + j] for j in range(1, k))
+        (i - a, i - a + k) for i in positions
+        if a <= i and i - a + k <= n and all(seq[j] in ids[i - a + j] for j in range(k))
     ]
 
 
