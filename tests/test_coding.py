@@ -267,9 +267,12 @@ def test_codings_lie_inside_their_segments(turns):
 REGEXES = [
     r"\b(elk|ieder) (gesprek|overleg)", r"\bwissel(s|t|en)?\b", r"taal", r"\b[\w-]*taaltjes?\b", r"(?:we|wij) zitten",
     r"\bherbegonnen\b|\bherbeginnen\b", r"\bzoco'?s\b", r"\bİk\b", r"\bsamen(werk|overleg)",
+    r"\b\d+ (van de|op) \d+\b", r"(?m)^\s*(zoco|directeur)[^:\n]{0,20}:", r"[\"“„][^\"”]{0,40}\b(ik|we)\b",
+    r"\b(we|wij) (nemen|neem|namen|nam) het", r"\b(anderhalf uur|een uur|halfuur)\b", r"\b(school)?leiders?\b",
 ]
 PIECES = ["Elk", "ieder", "gesprek", "overleg", "wisselt", "moedertaal", "taaltjes", "we", "Wij", "zitten", "herbegonnen",
-          "zoco's", "zoco’s", "ik", "IK", "samenwerking", "x-elk", "-", ".", "ſ", "ı"]
+          "zoco's", "zoco’s", "ik", "IK", "samenwerking", "x-elk", "-", ".", "ſ", "ı", "3", "12", "٣", "van de", "op",
+          ":", "\n", "\"", "“", "Directeur", "NEMEN", "nam", "het", "een", "uur", "halfuur", "begeleider", "leiders"]
 
 
 @settings(max_examples=100, deadline=None)
@@ -299,3 +302,107 @@ def test_benchmark_script_runs_on_a_small_corpus(root):
     assert [r["kind"] for r in rows] == ["qualkit", "regex"]
     assert all(r["words"] >= 5000 and r["words_per_s"] > 0 for r in rows)
     assert rows[0]["codings"] > 0 and rows[0]["codes"] > 0
+
+
+# -- the fast path against an obviously-correct reading of the rules
+
+ORACLE_CODES = (
+    c("visie", keywords=("visie", "de visie van de school"), compounds=True, exclude=("televisie",)),
+    c("leren", keywords=("leren leren", "samen leren"), exclude=("het gesprek",)),
+    c("werk", keywords=("samenwerk*",), near=(("werken", "samen", 2), ("het gesprek", "elk", 1))),
+    c("rx", regex=(r"\b(elk|ieder) (gesprek|overleg)", r"\b\d+ (van de|op) \d+\b", r"(?m)^\s*(zoco|directeur)[^:\n]{0,20}:",
+                   r"[\"“][^\"”]{0,40}\b(ik|we)\b")),
+    c("mix", keywords=("gesprek",), regex=(r"\bzoco'?s\b",), near=(("de", "zoco", 1),), roles=("directie",)),
+)
+ORACLE_WORDS = ["de", "het", "visie", "schoolvisie", "televisie", "van", "school", "leren", "samen", "werken", "werkt",
+                "samenwerking", "gesprek", "Gesprekken", "elk", "ieder", "overleg", "3", "12", "op", "Zoco", "zoco’s",
+                "Directeur", "ik", "we", ":", ",", "“", "”", "\n"]
+
+
+def oracle(text: str, role: str | None) -> list[tuple[str, str, str]]:
+    """Code one segment straight from the rule definitions in codebooks/README.md, one code at a time."""
+    import re
+
+    from qualkit.nlp import find_term, tokens, unify_quotes
+
+    toks = tokens(text)
+    starts = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i for i, t in enumerate(toks)}
+
+    def occurrences(term: str, compounds: bool) -> list[tuple[int, int]]:  # word index spans [i, e)
+        return [(starts[s], ends[e] + 1) for s, e in find_term(text, term, compounds)]
+
+    def words_of(i: int, e: int) -> str:
+        return " ".join(t.text for t in toks[i:e])
+
+    out = []
+    for code_ in ORACLE_CODES:
+        r = code_.rules
+        if r.roles and role not in r.roles:
+            continue
+        if any(occurrences(x, r.compounds) for x in r.exclude):
+            continue
+        fired = []
+        hits = sorted(o for k in r.keywords for o in occurrences(k, r.compounds))
+        if hits:
+            fired.append(("keyword", list(dict.fromkeys(words_of(i, e) for i, e in hits))))
+        found = [m for p in r.regex if (m := re.search(p, unify_quotes(text), re.IGNORECASE))]
+        if found:
+            fired.append(("regex", list(dict.fromkeys(text[m.start() : m.end()] for m in found))))
+        pairs = []
+        for a, b, n in r.near:
+            for ia, ea in occurrences(a, r.compounds):
+                for ib, eb in occurrences(b, r.compounds):
+                    if 0 <= ib - ea <= n:
+                        pairs.append((ia, f"{words_of(ia, ea)} ... {words_of(ib, eb)}"))
+                    elif 0 <= ia - eb <= n:
+                        pairs.append((ib, f"{words_of(ib, eb)} ... {words_of(ia, ea)}"))
+        if pairs:
+            fired.append(("near", list(dict.fromkeys(p for _, p in sorted(pairs)))))
+        if fired:
+            out.append((f"t:{code_.id}", "+".join(k for k, _ in fired), "; ".join(m for _, ms in fired for m in ms)))
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(ORACLE_WORDS), max_size=14), min_size=1, max_size=5),
+       st.sampled_from([None, "directie"]))
+def test_fast_path_equals_a_plain_reading_of_the_rules(segments, role):
+    coder = RuleCoder([book_of(*ORACLE_CODES)])
+    texts = [" ".join(words) for words in segments]
+    rows, code_idx, rules, matched = coder.code_segments(texts, ["turn"] * len(texts), [role] * len(texts))
+    got = [[] for _ in texts]
+    for row, ci, rule, m in zip(rows, code_idx, rules, matched):
+        got[row].append((coder.codes[ci].code.qualified, rule, m))
+    assert got == [oracle(t, role) for t in texts]
+
+
+def test_every_rule_kind_of_the_oracle_book_fires_as_computed_by_hand():
+    # the property test above only means something if its rules can fire; this text fires each kind
+    text = "Directeur: “ik” de visie van de school, elk gesprek. 3 op 12. Samen leren en werken samen"
+    expected = [
+        ("t:visie", "keyword", "de visie van de school; visie"),
+        ("t:leren", "keyword", "Samen leren"),
+        ("t:werk", "near", "Samen ... werken; werken ... samen"),
+        ("t:rx", "regex", "elk gesprek; 3 op 12; Directeur:; “ik"),
+        ("t:mix", "keyword", "gesprek"),
+    ]
+    coder = RuleCoder([book_of(*ORACLE_CODES)])
+    assert coder.code_text(text, unit="turn", role="directie") == expected == oracle(text, "directie")
+    assert coder.code_text(text, unit="turn") == expected[:-1] == oracle(text, None)
+    vetoed = text + " het gesprek, op televisie"
+    assert [c for c, _, _ in coder.code_text(vetoed, unit="turn")] == ["t:werk", "t:rx"]
+    # near: at most 2 words between, in both orders
+    assert coder.code_text("werken heel goed samen", unit="turn") == [("t:werk", "near", "werken ... samen")]
+    assert coder.code_text("samen heel goed werken", unit="turn") == [("t:werk", "near", "samen ... werken")]
+    assert coder.code_text("werken heel erg goed samen; samen heel erg goed werken", unit="turn") == []
+
+
+def test_begeleider_is_no_leider_in_the_shipped_codebooks(root):
+    from qualkit.codebook import read_codebooks
+
+    coder = RuleCoder(read_codebooks(sorted((root / "codebooks").glob("*.yaml"))))
+    leading = {"leiderschap:leiderschap", "ovsg:plan_leiderschap"}
+    for text in ["De begeleider kwam langs.", "Twee trajectbegeleiders en een leerlingbegeleider.", "De begeleiders."]:
+        assert not leading & {c for c, _, _ in coder.code_text(text, unit="turn")}, text
+    assert {c for c, _, _ in coder.code_text("Onze schoolleider beslist.", unit="turn")} >= leading

@@ -190,8 +190,8 @@ class RuleCoder:
         ]
         positional = {t for cc in self.codes for t in (*cc.keywords, *cc.exclude, *(x for a, b, _ in cc.near for x in (a, b)))}
         self._anchors = frozenset(self._anchor[t][1] for t in positional if terms[t])
-        #: hot form -> the anchor patterns it matches
-        self._anchors_of: dict[str, tuple[int, ...]] = {}
+        #: anchor pattern -> the forms seen so far that match it
+        self._anchor_forms: dict[int, set[str]] = {p: set() for p in self._anchors}
         #: codes that a one-word exclude term can veto
         self._vetoable = frozenset(ci for codes in self._vetoes.values() for ci in codes)
         #: every word form analysed so far -> its ids (empty for most forms), and as a bitmask
@@ -229,9 +229,8 @@ class RuleCoder:
             for ci, single in enumerate(self._single):
                 if not single.isdisjoint(ids):
                     self._single_forms[ci].add(w)
-            anchors = tuple(sorted(self._anchors.intersection(ids)))
-            if anchors:
-                self._anchors_of[w] = anchors
+            for p in self._anchors.intersection(ids):
+                self._anchor_forms[p].add(w)
             vetoes = frozenset(ci for p in ids for ci in self._vetoes.get(p, ()))
             if vetoes:
                 self._vetoing[w] = vetoes
@@ -284,17 +283,22 @@ class RuleCoder:
         ids = list(map(self._ids.__getitem__, forms))
         term_seq, anchor = self.matcher.terms, self._anchor
         found: dict[int, list[tuple[int, int]]] = {}
-        where: dict[int, list[int]] | None = None
+        where: dict[int, list[int]] = {}
+        anchor_forms = self._anchor_forms
+        positions = range(len(forms))
 
         def occurrences(t: int) -> list[tuple[int, int]]:
             """The (first word, end word) of every match of term ``t``, in text order."""
-            nonlocal where
             hit = found.get(t)
             if hit is None:
-                if where is None:
-                    where = self._anchor_positions(forms)
                 seq = term_seq[t]
-                hit = found[t] = _term_occurrences(seq, anchor[t][0], where.get(anchor[t][1], ()), ids) if seq else []
+                if not seq:
+                    return []
+                a, p = anchor[t]
+                at = where.get(p)
+                if at is None:  # where the anchor word occurs: a C-level filter over the words
+                    at = where[p] = list(compress(positions, map(anchor_forms[p].__contains__, forms)))
+                hit = found[t] = _term_occurrences(seq, a, at, ids)
             return hit
 
         vetoed: frozenset[int] | None = None
@@ -351,15 +355,6 @@ class RuleCoder:
             if fired:
                 out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
         return out
-
-    def _anchor_positions(self, forms: list[str]) -> dict[int, list[int]]:
-        """Return anchor pattern -> the positions of the words that match it, ascending."""
-        where: dict[int, list[int]] = {}
-        anchors_of = self._anchors_of
-        for i in compress(range(len(forms)), map(anchors_of.__contains__, forms)):  # C-level filter
-            for p in anchors_of[forms[i]]:
-                where.setdefault(p, []).append(i)
-        return where
 
     def code_words(
         self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
