@@ -63,6 +63,8 @@ RULE_KINDS = ("keyword", "regex", "near")
 MANUAL_RULE = "manual"
 #: the separator of rule kinds in the ``rule`` column
 RULE_SEP = "+"
+#: the trigger payload of a code's one-word keywords (see ``RuleCoder._by_key``)
+_SINGLE = (0, -1)
 #: the columns a table of human codings must have (``memo`` is optional)
 CODINGS_TABLE_COLUMNS = ("doc_id", "start", "end", "code", "coder")
 
@@ -194,6 +196,10 @@ class RuleCoder:
         self._anchor_forms: dict[int, set[str]] = {p: set() for p in self._anchors}
         #: codes that a one-word exclude term can veto
         self._vetoable = frozenset(ci for codes in self._vetoes.values() for ci in codes)
+        #: codes without exclude terms or role and unit restrictions
+        self._plain = frozenset(
+            ci for ci, cc in enumerate(self.codes) if not cc.exclude and cc.roles is None and cc.units is None
+        )
         #: every word form analysed so far -> its ids (empty for most forms), and as a bitmask
         self._ids: dict[str, frozenset[int]] = {}
         self._mask: dict[str, int] = {}
@@ -280,7 +286,7 @@ class RuleCoder:
         ``triggers`` are the (code, (rule kind, index)) whose words or groups all
         occur in the segment, sorted; here their word positions are checked.
         """
-        ids = list(map(self._ids.__getitem__, forms))
+        ids: list[frozenset[int]] = []
         term_seq, anchor = self.matcher.terms, self._anchor
         found: dict[int, list[tuple[int, int]]] = {}
         where: dict[int, list[int]] = {}
@@ -298,6 +304,8 @@ class RuleCoder:
                 at = where.get(p)
                 if at is None:  # where the anchor word occurs: a C-level filter over the words
                     at = where[p] = list(compress(positions, map(anchor_forms[p].__contains__, forms)))
+                if not ids:
+                    ids.extend(map(self._ids.__getitem__, forms))
                 hit = found[t] = _term_occurrences(seq, a, at, ids)
             return hit
 
@@ -305,7 +313,18 @@ class RuleCoder:
         quoted: str | None = None
         may_match = self.regex_filter.may_match
         out = []
+        plain, single_forms, last = self._plain, self._single_forms, len(triggers) - 1
+        for k, (ci, payload) in enumerate(triggers):
+            if payload == _SINGLE and ci in plain and (k == last or triggers[k + 1][0] != ci):
+                # the common case: only one-word keywords of an unrestricted code; their
+                # distinct forms in the order they first occur
+                out.append((ci, "keyword", MATCHED_SEP.join(sorted(hot & single_forms[ci], key=forms.index))))
+        if len(out) == len(triggers):
+            return out
+        done = {ci for ci, _, _ in out}
         for ci, group in groupby(triggers, key=itemgetter(0)):
+            if ci in done:
+                continue
             cc = self.codes[ci]
             if cc.units is not None and unit not in cc.units:
                 continue
@@ -354,6 +373,8 @@ class RuleCoder:
                 fired.append(("near", _distinct(p for _, p in sorted(pairs))))
             if fired:
                 out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
+        if done:
+            out.sort(key=itemgetter(0))  # codebook order
         return out
 
     def code_words(
