@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .columns import CODED_COLUMNS, MATCHED_SEP, PATH_SEP, RULE_CODER, SEGMENT_COLUMNS
+from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
 from .nlp import TOKEN_RE, TermMatcher, unify_quotes, words
