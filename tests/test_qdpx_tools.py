@@ -202,7 +202,7 @@ def test_qualcoder_export_is_read_whole(tmp_path):
 
 
 # ------------------------------------------------------------------ NVivo
-# Shape from the real NVivo for Mac 15 export in /work/shared/interop/nvivo_project.qdpx (folder
+# Shape from the real NVivo for Mac 15 export in ../shared/interop/nvivo_project.qdpx (folder
 # "sources", a .docx beside each .txt, <User id= name=>, creatingUser/modifyingUser on the source) and
 # the NVivo for Windows 12.6 export quoted in a test of a public QDPX importer (find_string
 # 'origin="NVivo for Windows 12.6"': xmlns:xsd, basePath="", PlainTextSelection name="" with no
