@@ -55,7 +55,7 @@ import pandas as pd
 from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
-from .nlp import TOKEN_RE, TermMatcher, unify_quotes, words
+from .nlp import TOKEN_RE, TermMatcher, unify_quotes
 
 #: the rule kinds in the order they are named in the ``rule`` column
 RULE_KINDS = ("keyword", "regex", "near")
@@ -377,16 +377,10 @@ class RuleCoder:
             out.sort(key=itemgetter(0))  # codebook order
         return out
 
-    def code_words(
-        self, forms: list[str], text: str, unit: str | None = None, role: str | None = None
-    ) -> list[tuple[int, str, str]]:
-        """Return (code index, rule, matched) for one segment whose words are ``forms``, in codebook order."""
-        _, code_idx, rules, matched = self.code_segments([text], [unit], [role])
-        return list(zip(code_idx, rules, matched))
-
     def code_text(self, text: str, unit: str | None = None, role: str | None = None) -> list[tuple[str, str, str]]:
         """Return (code, rule, matched) for one text: a quick way to try rules out."""
-        return [(self.codes[ci].code.qualified, r, m) for ci, r, m in self.code_words(words(text), text, unit, role)]
+        _, code_idx, rules, matched = self.code_segments([text], [unit], [role])
+        return [(self.codes[ci].code.qualified, r, m) for ci, r, m in zip(code_idx, rules, matched)]
 
 
 def _mask(ids: Iterable[int]) -> int:
