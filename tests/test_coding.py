@@ -406,3 +406,22 @@ def test_begeleider_is_no_leider_in_the_shipped_codebooks(root):
     for text in ["De begeleider kwam langs.", "Twee trajectbegeleiders en een leerlingbegeleider.", "De begeleiders."]:
         assert not leading & {c for c, _, _ in coder.code_text(text, unit="turn")}, text
     assert {c for c, _, _ in coder.code_text("Onze schoolleider beslist.", unit="turn")} >= leading
+
+
+def test_manual_coding_carries_the_participant_attributes_like_the_segments_frame():
+    from qualkit.coding import add_coding
+    from qualkit.model import Code, Codebook, Corpus, Document, Participant, Segment
+
+    text = "X: We plannen samen."
+    doc = Document.from_text(
+        "d", text, kind="transcript", attributes={"school": "De Linde"},
+        segments=(Segment("d", 3, len(text), "turn", text[3:], speaker="X", label_start=0),),
+    )
+    corpus = Corpus([doc], [Participant("X", role="directie", attributes={"ervaring": "12 jaar", "school": "Iris"})])
+    book = Codebook("n", "N", (Code("plan", "Plannen", "n"),))
+    row = add_coding(None, corpus, "d", 6, 13, "n:plan", "AB", codebooks=book).iloc[0]
+    frame = corpus.segments("turn").iloc[0]
+    assert row["ervaring"] == frame["ervaring"] == "12 jaar"
+    # the participant's school may not overwrite the document's school
+    assert row["school"] == frame["school"] == "De Linde"
+    assert row["speaker_school"] == frame["speaker_school"] == "Iris"

@@ -1013,10 +1013,16 @@ def _manual_row(
         coder=str(coder), rule=MANUAL_RULE, matched="", memo="" if _missing(memo) else str(memo),
         text=doc.text[s:e],
     )
-    from .segment import attr_column
+    from .segment import attr_column, participant_column
 
     for name, value in doc.attributes.items():
         row[attr_column(name)] = value
+    if seg is not None and p is not None and p.attributes:
+        # the same column names as corpus.segments() gives, so manual and automatic
+        # codings line up in one frame; names depend on the whole corpus's attributes
+        taken = {attr_column(a) for d in corpus for a in d.attributes}
+        for name, value in p.attributes.items():
+            row[participant_column(name, taken)] = value
     return row
 
 
