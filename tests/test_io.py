@@ -33,3 +33,21 @@ def test_atomic_output_replaces_with_overwrite_and_creates_folders(tmp_path):
     with atomic_output(target, overwrite=True) as tmp:
         tmp.write_text("2")
     assert target.read_text() == "2"
+
+
+def test_atomic_output_gives_new_files_the_umask_mode_and_keeps_an_old_mode(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "nieuw.csv"
+        with atomic_output(target) as tmp:
+            tmp.write_text("x")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o640)
+        with atomic_output(target, overwrite=True) as tmp:
+            tmp.write_text("y")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

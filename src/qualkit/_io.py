@@ -52,6 +52,9 @@ def atomic_output(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); an export is an ordinary file, so give it
+    # the mode of the file it replaces, or what the user's umask gives a new file
+    os.chmod(tmp, _mode_for(target))
     try:
         yield tmp
         with open(tmp, "rb+") as fh:  # make the bytes durable before the rename publishes them
@@ -60,3 +63,12 @@ def atomic_output(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """Return the permission bits the output file should get."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
