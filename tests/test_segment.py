@@ -87,6 +87,21 @@ def test_options_are_checked():
         segments(Corpus([doc]), "zin")
 
 
+
+def test_unknown_unit_is_a_qualkit_error_naming_the_unit_meant():
+    # a researcher types the plural, as in "code by turns"; qk.code goes through segments()
+    from qualkit.errors import InputError
+    doc = transcript()
+    with pytest.raises(InputError) as caught:
+        segments(Corpus([doc]), "turns")
+    assert str(caught.value) == ("unit must be one of header, turn, note, answer, entry, sentence, "
+                                 "paragraph, window; got 'turns' (did you mean 'turn'?)")
+    with pytest.raises(InputError, match=r"got 'sentense' \(did you mean 'sentence'\?\)$"):
+        document_units(doc, "sentense")
+    # nothing close: no guess
+    with pytest.raises(InputError, match=r"; got 'zin'$"):
+        segments(Corpus([doc]), "zin")
+
 def test_segments_frame_for_derived_units_has_participant_columns():
     corpus = Corpus([transcript().with_attributes(school="A", role="x")],
                     [Participant("X", role="leerkracht", person="p1"), Participant("Y", role="directie")])

@@ -39,12 +39,14 @@ Examples
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .columns import CODED_COLUMNS, SEGMENT_COLUMNS
+from .errors import InputError
 from .model import UNITS, Segment
 
 if TYPE_CHECKING:
@@ -61,6 +63,18 @@ PARENT_UNITS = ("turn", "entry", "answer")
 #: the default number of sentences of a window
 WINDOW_SIZE = 3
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _unknown_unit(unit: object) -> InputError:
+    """Return the error for a unit name qualkit does not know, with the closest known name.
+
+    >>> str(_unknown_unit("turns"))
+    "unit must be one of header, turn, note, answer, entry, sentence, paragraph, window; got 'turns' (did you mean 'turn'?)"
+    """
+    # a plural or a typo ("turns", "sentense") is the usual slip; name the unit meant
+    close = get_close_matches(unit, UNITS, n=1) if isinstance(unit, str) else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return InputError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}{hint}")
 
 
 def document_units(doc: Document, unit: str, **options: Any) -> list[Segment]:
@@ -97,7 +111,7 @@ def document_units(doc: Document, unit: str, **options: Any) -> list[Segment]:
             raise ValueError(f"size= must be a whole number of sentences of at least 1, got {size!r}")
         parents = parent_segments(doc)
         return [w for parent, group in zip(parents, _sentences(doc, parents)) for w in _windows(doc, parent, group, size)]
-    raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+    raise _unknown_unit(unit)
 
 
 def parent_segments(doc: Document) -> list[Segment]:
@@ -206,7 +220,7 @@ def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame
     {'text': 'Ja.', 'school': 'A', 'ervaring': '5-10 jaar', 'speaker_school': 'B'}
     """
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+        raise _unknown_unit(unit)
     rows: list[dict[str, Any]] = []
     people: dict[tuple[str, str | None], Any] = {}  # one participant lookup per (document, speaker)
     attr_names = list(dict.fromkeys(name for doc in corpus for name in doc.attributes))
