@@ -231,6 +231,23 @@ def test_codings_table_empty_gives_empty_frame(corpus):
     assert out.empty and list(out.columns) == CODED_COLUMNS
 
 
+
+def test_add_coding_unknown_code_says_how_to_fix_it(corpus):
+    book = book_of(c("werkdruk"), c("sfeer"))
+    # a typo: one letter too many -> the code meant is named
+    with pytest.raises(InputError) as info:
+        add_coding(None, corpus, "fg1", 0, 3, "t:werkdrukk", "AB", codebooks=book)
+    assert str(info.value) == ("add_coding, row 1: unknown code 't:werkdrukk'; the codebooks have "
+                               "'t:sfeer', 't:werkdruk'; did you mean 't:werkdruk'?")
+    # nothing close: no guess
+    with pytest.raises(InputError, match=r"unknown code 't:tijd'; the codebooks have 't:sfeer', 't:werkdruk'$"):
+        add_coding(None, corpus, "fg1", 0, 3, "t:tijd", "AB", codebooks=book)
+    # forgetting codebooks= is not a wrong code: say to pass the codebook
+    with pytest.raises(InputError) as info:
+        add_coding(None, corpus, "fg1", 0, 3, "t:werkdruk", "AB")
+    assert str(info.value) == ("add_coding, row 1: unknown code 't:werkdruk': no codebook was given; pass "
+                               "codebooks= (the codebook or its YAML file) that defines the code")
+
 def test_ambiguous_bare_code_id(corpus):
     a = book_of(c("x", namespace="a"), namespace="a")
     b = book_of(c("x", namespace="b"), namespace="b")

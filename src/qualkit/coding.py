@@ -44,6 +44,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from itertools import compress, groupby
 from functools import reduce
 from operator import itemgetter, or_
@@ -987,8 +988,14 @@ def _manual_row(
         )
     found = lookup.get(str(code_id), []) if not _missing(code_id) else []
     if not found:
-        known = _some(sorted({c.qualified for entries in lookup.values() for _, c in entries}))
-        raise InputError(f"unknown code {code_id!r}; the codebooks have {known}")
+        names = sorted({c.qualified for entries in lookup.values() for _, c in entries})
+        if not names:
+            # the usual cause is a forgotten codebooks= argument, not a wrong code
+            raise InputError(f"unknown code {code_id!r}: no codebook was given; pass codebooks= "
+                             "(the codebook or its YAML file) that defines the code")
+        close = get_close_matches(str(code_id), names, n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(f"unknown code {code_id!r}; the codebooks have {_some(names)}{hint}")
     if len(found) > 1:
         raise InputError(
             f"code {code_id!r} is in several codebooks ({', '.join(c.qualified for _, c in found)}); write namespace:code_id"
