@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,7 +22,7 @@ from qualkit.analyse import (
     trim,
 )
 from qualkit.columns import CODED_COLUMNS
-from qualkit.errors import InputError
+from qualkit.errors import InputError, QualkitWarning
 from qualkit.model import Code, Codebook, Corpus, Document, Participant, Segment
 
 # ---------------------------------------------------------------------------
@@ -369,8 +371,26 @@ def test_excerpts_roll_up_drill_down(coded):
     assert got["excerpt"].tolist() == ["Tijd om samen te overleggen ontbreekt.", "Geld is er niet, tijd ook niet."]
 
 
+
+def test_excerpts_warn_when_a_code_is_in_no_row(coded):
+    # a typo gave an empty, silent result before; now the researcher is told which codes the frame has
+    have = ", ".join(sorted(set(coded["code"])))
+    with pytest.warns(QualkitWarning) as caught:
+        got = excerpts(coded, code=["t:tijd", "t:tijdd"])
+    assert [str(w.message) for w in caught] == [
+        f"excerpts: no coding of 't:tijdd' in the frame; it has {have}; check the spelling "
+        "(namespace:code_id or the display name) if you expected fragments"
+    ]
+    assert set(got["code"]) == {"t:tijd"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not excerpts(coded, code="t:tijd").empty
+        assert not excerpts(coded, code="Visie").empty
+        assert excerpts(empty_coded(), code="t:tijd").empty  # nothing coded yet: nothing to warn about
+
 def test_excerpts_empty_and_errors(coded):
-    got = excerpts(coded, code="t:bestaat_niet")
+    with pytest.warns(QualkitWarning, match="no coding of 't:bestaat_niet'"):
+        got = excerpts(coded, code="t:bestaat_niet")
     assert got.empty and list(got.columns) == EXCERPT_COLUMNS
     assert got.to_markdown() == "*Geen fragmenten.*"
     assert "Geen fragmenten" in got._repr_html_()

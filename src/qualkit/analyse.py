@@ -650,6 +650,7 @@ def _select(coded: pd.DataFrame, code: str | Sequence[str] | None, where: Mappin
         # a display name works too, as long as it names codes in the frame
         if not by_code.any() and "code_name" in coded.columns:
             by_code = coded["code_name"].isin(wanted)
+        _warn_absent_codes(coded, wanted)
         keep &= by_code
     for column, value in (where or {}).items():
         _require_columns(coded, [column], "excerpts: where")
@@ -662,6 +663,24 @@ def _select(coded: pd.DataFrame, code: str | Sequence[str] | None, where: Mappin
             hit = coded[column] == value
         keep &= hit.fillna(False).astype(bool)
     return coded[keep]
+
+
+def _warn_absent_codes(coded: pd.DataFrame, wanted: list[Any]) -> None:
+    """Warn about asked-for codes that no row of the frame has (by id or display name)."""
+    present = set(coded["code"].dropna())
+    if "code_name" in coded.columns:
+        present |= set(coded["code_name"].dropna())
+    absent = [w for w in wanted if w not in present]
+    if absent and not coded.empty:
+        # an empty result from a typo looks the same as a code nobody used: say which it is
+        have = sorted(set(coded["code"].dropna()))
+        shown = ", ".join(have[:8]) + (f" and {len(have) - 8} more" if len(have) > 8 else "")
+        warnings.warn(
+            f"excerpts: no coding of {', '.join(repr(a) for a in absent)} in the frame; it has {shown}; "
+            "check the spelling (namespace:code_id or the display name) if you expected fragments",
+            QualkitWarning,
+            stacklevel=4,
+        )
 
 
 def excerpts(
