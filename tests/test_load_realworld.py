@@ -466,6 +466,15 @@ def test_unknown_turn_speakers_and_folded_lines_share_one_warning(tmp_path):
     ]
 
 
+
+def test_folded_label_differing_only_in_capitals_is_pointed_out(tmp_path):
+    path = raw(tmp_path, "iv.txt", "Interviewer: Hoe gaat het?\nLeerkracht: Druk.\nLeerkracht: Echt druk.\n".encode("utf-8"))
+    people = raw(tmp_path, "p.csv", b"speaker\nInterviewer\nleerkracht\n")
+    _, unknown = caught_warnings(lambda: load_corpus(path, participants=people))
+    assert len(unknown) == 1
+    assert (f": 'Leerkracht' ({path}, lines 2, 3) (the participants file has 'leerkracht': labels must match "
+            "exactly, capitals too); add") in str(unknown[0].message)
+
 def test_header_title_with_a_digit_is_not_reported_but_a_role_is(tmp_path):
     text = "Focusgroep 2: directies\nInterviewer: Welkom.\nX: Dag.\n"
     path = raw(tmp_path, "fg.txt", text.encode("utf-8"))

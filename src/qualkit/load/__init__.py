@@ -317,19 +317,23 @@ def _warn_unknown_speakers(corpus: Corpus, source: Any, folded: Sequence[FoldedL
             "label is only used in one document)"
         )
     if folded:
-        parts.append(_folded_message(folded))
+        parts.append(_folded_message(folded, known=[p.speaker for p in corpus.participants]))
     if parts:
         warnings.warn(f"{where(source)}: " + ". Also, ".join(parts), UnknownSpeakerWarning, stacklevel=3)
 
 
-def _folded_message(folded: Sequence[FoldedLine], shown: int = 10) -> str:
+def _folded_message(folded: Sequence[FoldedLine], shown: int = 10, known: Sequence[str] = ()) -> str:
     by_label: dict[tuple[str, str], list[int]] = {}
     for f in folded:
         by_label.setdefault((f.label, f.source), []).append(f.line)
+    # 'leerkracht' in the file and 'Leerkracht:' in the transcript is the usual slip: point at it
+    by_fold = {k.casefold(): k for k in known if k}
     places = []
     for (label, source), lines in sorted(by_label.items()):
         numbers = ", ".join(map(str, lines[:shown])) + (", ..." if len(lines) > shown else "")
-        places.append(f"{label!r} ({source}, line{'s' if len(lines) > 1 else ''} {numbers})")
+        near = by_fold.get(label.casefold())
+        case = f" (the participants file has {near!r}: labels must match exactly, capitals too)" if near else ""
+        places.append(f"{label!r} ({source}, line{'s' if len(lines) > 1 else ''} {numbers}){case}")
     return (
         f"{len(folded)} line(s) look like speaker turns but their label is not in the participants file, so they "
         f"did not start a turn (their text is part of the turn or header before them): {'; '.join(places)}; add "
