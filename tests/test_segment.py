@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualkit.columns import SEGMENT_COLUMNS
-from qualkit.model import Corpus, Document, Participant, Segment
+from qualkit.model import Code, Codebook, Corpus, Document, Participant, Rules, Segment
 from qualkit.segment import document_units, segments, sentence_pipeline
 
 TEXT = (
@@ -101,6 +102,20 @@ def test_unknown_unit_is_a_qualkit_error_naming_the_unit_meant():
     # nothing close: no guess
     with pytest.raises(InputError, match=r"; got 'zin'$"):
         segments(Corpus([doc]), "zin")
+
+
+def test_participant_columns_without_participants_are_str_with_nan(tmp_path):
+    # no participants file: person, role and group are all missing; they must look like a partly
+    # filled column (str dtype, NaN), or an exported and re-read frame no longer compares equal
+    import qualkit as qk
+    frame = segments(Corpus([transcript()]), "turn")
+    for column in ("person", "role", "group"):
+        assert str(frame[column].dtype) == "str" and frame[column].isna().all(), column
+    book = Codebook("t", "T", (Code("ja", "Ja", "t", rules=Rules(keywords=("ja",))),))
+    coded = qk.code(Corpus([transcript()]), book)
+    assert not coded.empty
+    back = qk.read_excerpts(qk.export_excerpts(coded, tmp_path / "fragmenten.csv", excel=True))
+    pd.testing.assert_frame_equal(back, coded)
 
 def test_segments_frame_for_derived_units_has_participant_columns():
     corpus = Corpus([transcript().with_attributes(school="A", role="x")],

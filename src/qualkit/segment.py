@@ -260,6 +260,11 @@ def segments(corpus: Corpus, unit: str = "turn", **options: Any) -> pd.DataFrame
     frame = pd.DataFrame(rows, columns=columns)
     frame["time_start"] = frame["time_start"].astype(float)
     frame["time_end"] = frame["time_end"].astype(float)
+    for column in ("speaker", "person", "role", "group"):
+        # all missing (no participants file) would give object None; keep the str dtype with NaN that
+        # a partly filled column has, so frames written and read back compare equal
+        if frame[column].isna().all():
+            frame[column] = frame[column].astype("str")
     return frame
 
 
