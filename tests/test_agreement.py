@@ -406,3 +406,28 @@ def test_agreement_frame_is_symmetric_in_coder_order(marks):
     ab = np.array([m[1] for m in marks], dtype=int)
     if not math.isnan(f["cohen_kappa"]):
         assert f["cohen_kappa"] == pytest.approx(cohen_kappa_score(lv, ab))
+
+
+def test_without_units_a_phrase_inside_a_coded_turn_is_not_a_unit_of_its_own():
+    # both coders coded turn 1 of fg1 as VISIE; LV also marked a phrase inside turn 2 (TIJD) and inside
+    # turn 1 (GEDEELD). Without units= the units are the coded spans: turn 1 and turn 2 only, so VISIE
+    # is one unit both coded (not two, which a separate unit for the phrase inside turn 1 made it).
+    turn1 = FG1.units("turn")[0]
+    turn2 = FG1.units("turn")[1]
+    inside1 = {"doc_id": "fg1", "segment_id": "fg1:turn:1", "start": turn1.start + 3, "end": turn1.start + 9,
+               "speaker": "X1", "code": GEDEELD, "coder": "LV", "rule": "manual", "matched": "", "memo": "",
+               "text": FG1.text[turn1.start + 3:turn1.start + 9]}
+    inside2 = {**inside1, "segment_id": "fg1:turn:2", "start": turn2.start, "end": turn2.start + 2,
+               "speaker": "X2", "code": TIJD, "text": FG1.text[turn2.start:turn2.start + 2]}
+    frame = pd.concat([codings([("fg1", 1, VISIE, "LV"), ("fg1", 1, VISIE, "auto:rules"),
+                                ("fg1", 2, GEDEELD, "auto:rules")]),
+                       pd.DataFrame([inside1, inside2])], ignore_index=True)
+    result = evaluate(frame, gold="LV")
+    scores = result.scores.set_index("code")
+    assert result.n_units == 2
+    assert scores.loc[VISIE, ["support", "predicted", "tp"]].tolist() == [1, 1, 1]
+    assert scores.loc[GEDEELD, ["support", "predicted", "tp", "fp", "fn"]].tolist() == [1, 1, 0, 1, 1]
+    with pytest.warns(QualkitWarning, match="no units= given"):
+        table = agreement(frame, coders=["LV", "auto:rules"])
+    row = table[(table["code"] == VISIE) & (table["scope"] == "all")].iloc[0]
+    assert (row["n_units"], row["both"], row["neither"]) == (2, 1, 1)

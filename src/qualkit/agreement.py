@@ -307,7 +307,7 @@ def _unit_table(units: pd.DataFrame | None, coded: pd.DataFrame, function: str) 
             QualkitWarning,
             stacklevel=3,
         )
-        spans = coded.drop_duplicates(["doc_id", "start", "end"]).sort_values(["doc_id", "start", "end"])
+        spans = _outermost_spans(coded)
         table = pd.DataFrame(
             {
                 "doc_id": spans["doc_id"].to_numpy(),
@@ -327,6 +327,25 @@ def _unit_table(units: pd.DataFrame | None, coded: pd.DataFrame, function: str) 
     table["start"] = table["start"].astype(int)
     table["end"] = table["end"].astype(int)
     return table.reset_index(drop=True)
+
+
+def _outermost_spans(coded: pd.DataFrame) -> pd.DataFrame:
+    """Return the distinct coded spans that lie inside no other coded span, by doc_id and start.
+
+    Without units=, the coded spans are the units. A span inside another (a
+    phrase coded with add_coding inside a coded turn) must not become a unit of
+    its own: the turn coding would overlap both and count twice.
+    """
+    spans = coded.drop_duplicates(["doc_id", "start", "end"]).sort_values(
+        ["doc_id", "start", "end"], ascending=[True, True, False])
+    keep = []
+    for _, rows in spans.groupby("doc_id", sort=False):
+        reach = -1  # the furthest end of the spans kept so far; they all start at or before this one
+        for label, end in zip(rows.index, rows["end"].astype(int)):
+            if end > reach:
+                keep.append(label)
+                reach = end
+    return spans.loc[keep].sort_values(["doc_id", "start", "end"])
 
 
 def _coverage(coded: pd.DataFrame, coders: list[str]) -> dict[str, set[str]]:
@@ -770,7 +789,7 @@ def evaluate(
 
 
 def _spans_as_units(coded: pd.DataFrame) -> pd.DataFrame:
-    spans = coded.drop_duplicates(["doc_id", "start", "end"]).sort_values(["doc_id", "start", "end"])
+    spans = _outermost_spans(coded)
     table = pd.DataFrame({c: spans[c].to_numpy() if c in spans else None for c in (
         "doc_id", "segment_id", "start", "end", "speaker", "text")})
     table["start"] = table["start"].astype(int)
