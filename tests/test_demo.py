@@ -17,6 +17,7 @@ def test_demo_codes_the_bundled_data_and_writes_excerpts(root, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "Loaded 10 documents from data/afstemming" in run.stdout
     assert "Coded turns per code (rows) and role (columns):" in run.stdout
+    assert "19 entries" in run.stdout  # the field notes of overleg 03
     coded = qk.read_excerpts(out)
     assert len(coded) > 100
     assert set(coded["namespace"]) == {"assemblage", "leiderschap"}

@@ -123,7 +123,8 @@ def run_demo(args: argparse.Namespace) -> int:
     notes = corpus.segments("entry")
     for doc in corpus:
         units = {u: len(doc.units(u)) for u in ("turn", "entry", "note") if doc.units(u)}
-        layout = ", ".join(f"{n} {u}s" for u, n in units.items()) or "no segments"
+        plural = {"turn": "turns", "entry": "entries", "note": "notes"}
+        layout = ", ".join(f"{n} {plural[u]}" for u, n in units.items()) or "no segments"
         print(f"  {doc.id:<26} {doc.kind:<12} {doc.encoding or '-':<10} {len(doc.text.split()):>6} words  {layout}")
     books = [read_codebook(Path(args.codebooks) / name) for name in ("assemblage.yaml", "leiderschap.yaml")]
     segments = pd.concat([turns, notes], ignore_index=True)
