@@ -1145,3 +1145,14 @@ def test_likert_on_the_sample_questionnaire(request):
     assert s.items["mean"].tolist() == pytest.approx(numeric.mean().tolist())
     assert (s.items["n"] + s.items["na"] + s.items["missing"] == len(frame)).all()
     assert len(s.top) == 5 and s.top["mean"].min() >= s.bottom["mean"].max()
+
+
+@pytest.mark.parametrize("term", ["", "   ", "..."])
+def test_kwic_refuses_a_term_without_letters(term):
+    from qualkit.analyse import kwic
+    from qualkit.errors import InputError
+    from qualkit.model import Corpus, Document
+
+    corpus = Corpus([Document.from_text("d", "We hebben een visie.")])
+    with pytest.raises(InputError, match="kwic: the term must contain a letter or digit"):
+        kwic(corpus, term)

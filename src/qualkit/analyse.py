@@ -978,6 +978,9 @@ def kwic(
         raise InputError(f"kwic: unit must be 'words' or 'chars'; got {unit!r}")
     if not isinstance(window, (int, np.integer)) or window < 0:
         raise InputError(f"kwic: window must be a whole number of 0 or more; got {window!r}")
+    if not isinstance(term, str) or not any(ch.isalnum() for ch in term):
+        # an empty term would silently give an empty table, as if the word never occurred
+        raise InputError(f"kwic: the term must contain a letter or digit, e.g. 'visie' or 'samen werken'; got {term!r}")
     rows: list[dict[str, Any]] = []
     for doc in corpus:
         spans = [(s.start, s.end, s.speaker) for s in doc.segments] or [(0, len(doc.text), None)]
