@@ -68,13 +68,8 @@ def read_participants(
         twice for one document.
     """
     frame = read_table(path)
-    columns = {str(c).strip().casefold(): c for c in frame.columns}
-    if "speaker" not in columns:
-        found = ", ".join(str(c) for c in frame.columns)
-        raise ParticipantsError(
-            f"{where(path, 1)}: a participants file needs a column 'speaker' (the label as written in the "
-            f"transcripts); found columns: {found}; rename the column of speaker labels to 'speaker'"
-        )
+    columns = _columns_with(frame, path, "speaker", "a participants file",
+                            "the label as written in the transcripts", "speaker labels", ParticipantsError)
     extra = [c for key, c in columns.items() if key not in PARTICIPANT_FIELDS]
     seen: dict[tuple[str, str | None], int] = {}
     out = []
@@ -113,13 +108,8 @@ def read_document_attributes(path: str | os.PathLike[str]) -> dict[str, dict[str
     {'fg_1': {'groep': 'iCLB', 'datum': '2024-03-12'}}
     """
     frame = read_table(path)
-    columns = {str(c).strip().casefold(): c for c in frame.columns}
-    if "document" not in columns:
-        found = ", ".join(str(c) for c in frame.columns)
-        raise LoadError(
-            f"{where(path, 1)}: a documents file needs a column 'document' (the file name without extension); "
-            f"found columns: {found}; rename the column of document ids to 'document'"
-        )
+    columns = _columns_with(frame, path, "document", "a documents file",
+                            "the file name without extension", "document ids", LoadError)
     key = columns["document"]
     out: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}
@@ -139,3 +129,18 @@ def read_document_attributes(path: str | os.PathLike[str]) -> dict[str, dict[str
 def is_data_file(path: Path, reserved: set[Path]) -> bool:
     """False for a file passed as ``participants=`` or ``documents=`` (never loaded as data)."""
     return path.resolve() not in reserved
+
+
+def _columns_with(
+    frame: Any, path: str | os.PathLike[str], required: str, what: str, meaning: str, values: str,
+    error: type[LoadError],
+) -> dict[str, Any]:
+    """Return the frame's columns by their case-folded name; raise ``error`` without ``required``."""
+    columns = {str(c).strip().casefold(): c for c in frame.columns}
+    if required not in columns:
+        found = ", ".join(str(c) for c in frame.columns)
+        raise error(
+            f"{where(path, 1)}: {what} needs a column '{required}' ({meaning}); "
+            f"found columns: {found}; rename the column of {values} to '{required}'"
+        )
+    return columns
