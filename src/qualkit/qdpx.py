@@ -790,6 +790,12 @@ def write_qdpx(
     name : str, optional
         The project name; default the file name without extension.
 
+    Returns
+    -------
+    None
+        The file is the result; :func:`read_qdpx` (or another REFI-QDA tool)
+        reads the documents and codings back.
+
     Raises
     ------
     InputError
@@ -800,10 +806,12 @@ def write_qdpx(
     --------
     >>> import tempfile, pathlib
     >>> from qualkit.model import Corpus, Document
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.qdpx"
-    >>> write_qdpx(Corpus([Document.from_text("a", "Tekst.")]), None, p)
-    >>> import zipfile; zipfile.ZipFile(p).namelist()[0]
-    'project.qde'
+    >>> doc = Document.from_text("fg1", "We delen lesmateriaal met elkaar.")
+    >>> coded = pd.DataFrame({"doc_id": ["fg1"], "start": [3], "end": [21], "code": ["net:delen"], "coder": ["LV"]})
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "netwerk.qdpx"
+    >>> write_qdpx(Corpus([doc]), coded, p)
+    >>> read_qdpx(p).coded[["doc_id", "code", "coder", "text"]].values.tolist()
+    [['fg1', 'net:delen', 'LV', 'delen lesmateriaal']]
     """
     books = _books(codebooks, coded)
     rows = _coding_rows(corpus, coded, books)

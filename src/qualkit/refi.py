@@ -462,6 +462,12 @@ def write_qdc(books: Codebook | Iterable[Codebook], path: str | os.PathLike[str]
         Replace an existing file; without it an existing file raises
         :class:`~qualkit.errors.OutputExistsError`.
 
+    Returns
+    -------
+    None
+        The file is the result; :func:`read_qdc` reads it back into an equal
+        codebook (ids, names, tree, definitions, rules).
+
     Raises
     ------
     CodebookError
@@ -471,10 +477,13 @@ def write_qdc(books: Codebook | Iterable[Codebook], path: str | os.PathLike[str]
     --------
     >>> import tempfile, pathlib
     >>> from qualkit.model import Code, Codebook
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.qdc"
-    >>> write_qdc(Codebook("a", "A", (Code("x", "X", "a"),)), p)
-    >>> p.read_bytes()[:38]
-    b"<?xml version='1.0' encoding='UTF-8'?>"
+    >>> book = Codebook("net", "Netwerkthema's", (Code("leren", "Samen leren", "net"),
+    ...                 Code("steun", "Steun van de directie", "net", parent="leren")))
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "netwerk.qdc"
+    >>> write_qdc(book, p)
+    >>> back = read_qdc(p)
+    >>> back == book, [(c.name, c.parent) for c in back.codes]
+    (True, [('Samen leren', None), ('Steun van de directie', 'leren')])
     """
     book_list = [books] if isinstance(books, Codebook) else list(books)
     if not book_list:
@@ -497,6 +506,12 @@ def read_qdc(path: str | os.PathLike[str], namespace: str | None = None) -> Code
     namespace : str, optional
         Which codebook to return when the file holds several qualkit codebooks.
         Codes written by other tools get the namespace ``slug(file stem)``.
+
+    Returns
+    -------
+    Codebook
+        The codes in file order (parents before their children), with
+        ``source`` set to the file; a codebook qualkit wrote comes back equal.
 
     Raises
     ------

@@ -137,11 +137,25 @@ def load_corpus(
     Returns
     -------
     Corpus
+        The documents by id (one per file; an open-answer table gives one per
+        text column, see :mod:`qualkit.load.answers`), each with its turns,
+        notes or answers as base layer of segments, and the participants.
 
     Raises
     ------
     SourceNotFoundError, UnsupportedFormatError, EmptySourceError, EncodingError,
     NoSpeakersError, ParticipantsError, DuplicateDocumentError, LoadError
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "fg1.txt").write_text("Interviewer: Hoe werken jullie samen?\\n"
+    ...                                  "Leerkracht 1: We delen lesmateriaal.\\n", encoding="utf-8")
+    >>> _ = (tmp / "deelnemers.csv").write_text("speaker,role\\nInterviewer,interviewer\\nLeerkracht 1,leerkracht\\n")
+    >>> corpus = load_corpus(tmp, participants=tmp / "deelnemers.csv")
+    >>> corpus, [(s.speaker, s.text) for s in corpus["fg1"].segments]
+    (<Corpus: 1 documents, 2 participants>, [('Interviewer', 'Hoe werken jullie samen?'), ('Leerkracht 1', 'We delen lesmateriaal.')])
     """
     sources = _as_paths(path_or_paths)
     people = read_participants(_existing(participants, "participants"), role_map) if participants else ()

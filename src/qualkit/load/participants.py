@@ -61,11 +61,27 @@ def read_participants(
     role_map : mapping, optional
         Spelling -> normalised role, e.g. ``{"leraar": "leerkracht"}``.
 
+    Returns
+    -------
+    tuple of Participant
+        One per row, in file order; columns beyond the known fields go to
+        :attr:`~qualkit.model.Participant.attributes`.
+
     Raises
     ------
     ParticipantsError
         No ``speaker`` column, an empty speaker cell, or the same speaker
         twice for one document.
+
+    Examples
+    --------
+    The label "X" means a different leerkracht in each focus group:
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "deelnemers.csv"
+    >>> _ = f.write_text("speaker,document,person,role\\nX,fg1,Lien,leerkracht\\nX,fg2,Bart,leraar\\n")
+    >>> [(p.document, p.person, p.role) for p in read_participants(f, role_map={"Leraar": "leerkracht"})]
+    [('fg1', 'Lien', 'leerkracht'), ('fg2', 'Bart', 'leerkracht')]
     """
     frame = read_table(path)
     columns = _columns_with(frame, path, "speaker", "a participants file",
@@ -94,6 +110,17 @@ def read_participants(
 def read_document_attributes(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     """Read a documents file (CSV or XLSX): document id -> attributes.
 
+    Parameters
+    ----------
+    path : path-like
+        A file with a ``document`` column (see the module docstring).
+
+    Returns
+    -------
+    dict of str to dict
+        Document id -> {column: value} of the other columns, in file order;
+        an empty cell gives ``None``.
+
     Raises
     ------
     LoadError
@@ -103,9 +130,9 @@ def read_document_attributes(path: str | os.PathLike[str]) -> dict[str, dict[str
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "documents.csv"
-    >>> _ = f.write_text("document,groep,datum\\nfg_1,iCLB,2024-03-12\\n")
+    >>> _ = f.write_text("document,groep,datum\\nfg_1,iCLB,2024-03-12\\nfg_2,CLB,\\n")
     >>> read_document_attributes(f)
-    {'fg_1': {'groep': 'iCLB', 'datum': '2024-03-12'}}
+    {'fg_1': {'groep': 'iCLB', 'datum': '2024-03-12'}, 'fg_2': {'groep': 'CLB', 'datum': None}}
     """
     frame = read_table(path)
     columns = _columns_with(frame, path, "document", "a documents file",
