@@ -92,17 +92,17 @@ codes:
 """
     assert problems_of(tmp_path, text) == [
         'F, line 5, code lei:a: colour must be "#RRGGBB" (e.g. "#4C72B0"); got \'blue\'',
-        "F, line 10, code lei:a: unknown key 'wat' in rules; allowed keys are keywords, compounds, regex, near, exclude, roles, units",
         "F, line 7, code lei:a: rules.keywords must be a list, e.g. keywords: [visie, schoolvisie]; got a text 'visie'",
         "F, line 8, code lei:a: regex '(op lange' is not a valid regular expression: missing ), unterminated subpattern at position 0",
         "F, line 9, code lei:a: each near item must be [A, B, N] with two terms and a whole number N >= 0 "
         "(e.g. [werken, samen, 4]); got a list ['werken', 'samen']",
+        "F, line 10, code lei:a: unknown key 'wat' in rules; allowed keys are keywords, compounds, regex, near, exclude, roles, units",
+        "F, line 11, code lei:a: duplicate id 'a', first defined on line 3; ids must be unique within a codebook",
         "F, line 13, code lei:b: the code has no 'name'; add name: <display name>",
+        "F, line 13, code lei:b: unknown parent 'zzz'; no code has that id",
         "F, line 15: the code has no 'id'; add id: <short unique id>",
         "F, line 16: unknown key 'kleur' in a code; allowed keys are id, name, parent, codable, description, "
         "include, exclude, example, colour, rules, children",
-        "F, line 11, code lei:a: duplicate id 'a', first defined on line 3; ids must be unique within a codebook",
-        "F, line 13, code lei:b: unknown parent 'zzz'; no code has that id",
     ]
 
 
@@ -112,8 +112,8 @@ def test_missing_top_keys_and_bad_namespace(tmp_path):
         "F, line 1: the codebook has no 'codes'; add codes: followed by a list of codes",
     ]
     assert problems_of(tmp_path, "namespace: 3d model\ncodes: []\ntitel: x\n") == [
-        "F, line 3: unknown key 'titel' in the codebook; allowed keys are namespace, name, version, description, codes",
         "F, line 1: namespace must start with a letter and hold only letters, digits, _ and -; got '3d model'",
+        "F, line 3: unknown key 'titel' in the codebook; allowed keys are namespace, name, version, description, codes",
     ]
 
 
@@ -146,12 +146,12 @@ codes:
     assert problems_of(tmp_path, text) == [
         "F, line 5, code t:a: codable must be true or false; got a text 'ja'",
         'F, line 6, code t:a: colour is empty; quote it, e.g. colour: "#4C72B0" (an unquoted # starts a YAML comment)',
-        "F, line 11, code t:a: term '*visie' has '*' before a letter; '*' is only allowed at the end of a word (samenwerk*)",
-        "F, line 11, code t:a: term '...' has no word in it; write letters or digits",
-        "F, line 10, code t:a: unit 'zin' is unknown; units are header, turn, note, answer, entry, sentence, paragraph, window",
         "F, line 8, code t:a: compounds must be true or false; got a text 'yes'",
         "F, line 9, code t:a: each near item must be [A, B, N] with two terms and a whole number N >= 0 "
         "(e.g. [werken, samen, 4]); got a list ['werken', 'samen', 'vier']",
+        "F, line 10, code t:a: unit 'zin' is unknown; units are header, turn, note, answer, entry, sentence, paragraph, window",
+        "F, line 11, code t:a: term '*visie' has '*' before a letter; '*' is only allowed at the end of a word (samenwerk*)",
+        "F, line 11, code t:a: term '...' has no word in it; write letters or digits",
     ]
 
 
@@ -268,3 +268,38 @@ def test_write_read_round_trip_property(tmp_path_factory, book):
 def test_parse_codebook_from_text():
     book = parse_codebook("namespace: p\nname: P\ncodes: [{id: a, name: A, codable: false}]")
     assert book.get("a").qualified == "p:a"
+
+
+def test_problems_are_listed_in_line_order_not_checking_order(tmp_path):
+    # Checked in this order: top-level keys (line 10), then each code (colour, line 9),
+    # then the tree (unknown parent of the first code, line 4); listed top down.
+    text = """\
+namespace: net
+name: Netwerk
+codes:
+  - id: leren
+    name: Samen leren
+    parent: onbekend
+  - id: delen
+    name: Materiaal delen
+    colour: blauw
+kleur: "#FFFFFF"
+"""
+    p = write(tmp_path, text)
+    with pytest.raises(CodebookError) as info:
+        read_codebook(p)
+    expected = [
+        f"{p}, line 4, code net:leren: unknown parent 'onbekend'; no code has that id",
+        f'{p}, line 9, code net:delen: colour must be "#RRGGBB" (e.g. "#4C72B0"); got \'blauw\'',
+        f"{p}, line 10: unknown key 'kleur' in the codebook; allowed keys are namespace, name, version, description, codes",
+    ]
+    assert info.value.problems == expected
+    assert str(info.value) == "3 problems in codebook:\n" + "\n".join(f"- {m}" for m in expected)
+
+
+def test_a_problem_without_a_line_comes_after_those_with_one(tmp_path):
+    # A list at the top has no line of its own; the duplicate key inside it does.
+    assert problems_of(tmp_path, "- id: a\n  id: b\n") == [
+        "F, line 2: the key 'id' appears twice in one mapping; keep one",
+        "F: a codebook must be a mapping with namespace, name and codes; found a list",
+    ]

@@ -147,7 +147,8 @@ def read_codebook(path: str | os.PathLike[str]) -> Codebook:
     SourceNotFoundError
         The file does not exist.
     CodebookError
-        Every problem found, at once (``error.problems`` lists them).
+        Every problem found, at once (``error.problems`` lists them in line
+        order; a problem without a line, such as an empty file, comes last).
 
     Warns
     -----
@@ -291,13 +292,22 @@ class _Validator:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.problems: list[str] = []
+        self.located: list[tuple[int | None, str]] = []
         self.warnings: list[tuple[int | None, str]] = []
         self.namespace = "?"
 
+    @property
+    def problems(self) -> list[str]:
+        """The problems in line order, those without a line last (a researcher fixes the file top down).
+
+        The sort is stable: problems on one line keep the order they were found in.
+        """
+        ordered = sorted(self.located, key=lambda p: (p[0] is None, p[0] or 0))
+        return [message for _, message in ordered]
+
     def problem(self, line: int | None, code: str | None, message: str) -> None:
         qualified = None if code is None else f"{self.namespace}:{code}"
-        self.problems.append(f"{where(self.path, line, qualified)}: {message}")
+        self.located.append((line, f"{where(self.path, line, qualified)}: {message}"))
 
     # the top level
     def book(self, data: Any) -> Codebook | None:
@@ -524,7 +534,7 @@ class _Validator:
             cycle = _cycle(d, first)
             if cycle and cycle[0] == d["id"] and d["id"] == min(cycle):  # report each cycle once
                 self.problem(d["line"], d["id"], f"the parents form a cycle: {' -> '.join(cycle + [cycle[0]])}; a code cannot descend from itself")
-        if self.problems:
+        if self.located:
             return []
         codes = [
             Code(
