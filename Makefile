@@ -21,4 +21,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) out build src/*.egg-info src/qualkit/*.so .pytest_cache .hypothesis

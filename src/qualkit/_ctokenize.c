@@ -1,0 +1,296 @@
+/*
+ * qualkit._ctokenize: the compiled twin of qualkit._tokenize._tokenize_python.
+ *
+ * It finds exactly the tokens of qualkit.nlp.TOKEN_RE,
+ *
+ *     \w+(?:['’‘`´\-‐‑]\w+)*
+ *
+ * with re.finditer semantics (leftmost, greedy, non-overlapping). Because a
+ * separator is never a word character, the greedy match needs no
+ * backtracking: a token is a run of word characters, extended over one
+ * separator at a time as long as a word character follows it.
+ *
+ * "Word character" is CPython's sre definition for str patterns:
+ * Py_UNICODE_ISALNUM(ch) || ch == '_'. Using the same C macro keeps the two
+ * implementations equal on every Unicode version CPython ships.
+ *
+ * tokenize(texts, vocab) returns three bytearrays of native-endian numbers:
+ * int32 form ids, int32 start offsets, int64 bounds. The Python wrapper views
+ * them with numpy.frombuffer, so this file needs no numpy headers.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Word-character table for code points below 256, filled at import from the
+ * same test as the slow path, so the fast path cannot disagree with it. */
+static unsigned char latin1_word[256];
+
+static inline int
+is_word(Py_UCS4 ch)
+{
+    if (ch < 256) {
+        return latin1_word[ch];
+    }
+    return Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+static inline int
+is_separator(Py_UCS4 ch)
+{
+    switch (ch) {
+    case 0x0027: /* ' */
+    case 0x2019: /* ’ */
+    case 0x2018: /* ‘ */
+    case 0x0060: /* ` */
+    case 0x00B4: /* ´ */
+    case 0x002D: /* - */
+    case 0x2010: /* ‐ */
+    case 0x2011: /* ‑ */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A growable array of fixed-size items (4 or 8 bytes). */
+typedef struct {
+    char *data;
+    Py_ssize_t len;     /* items in use */
+    Py_ssize_t cap;     /* items allocated */
+    Py_ssize_t itemsize;
+} buffer;
+
+static int
+buffer_reserve(buffer *b, Py_ssize_t need)
+{
+    if (need <= b->cap) {
+        return 0;
+    }
+    Py_ssize_t cap = b->cap ? b->cap : 1024;
+    while (cap < need) {
+        if (cap > PY_SSIZE_T_MAX / 2 / b->itemsize) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *data = PyMem_Realloc(b->data, (size_t)(cap * b->itemsize));
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->data = data;
+    b->cap = cap;
+    return 0;
+}
+
+static int
+push_int32(buffer *b, int32_t value)
+{
+    if (buffer_reserve(b, b->len + 1) < 0) {
+        return -1;
+    }
+    ((int32_t *)b->data)[b->len++] = value;
+    return 0;
+}
+
+static int
+push_int64(buffer *b, int64_t value)
+{
+    if (buffer_reserve(b, b->len + 1) < 0) {
+        return -1;
+    }
+    ((int64_t *)b->data)[b->len++] = value;
+    return 0;
+}
+
+static PyObject *
+buffer_to_bytearray(const buffer *b)
+{
+    return PyByteArray_FromStringAndSize(b->data ? b->data : "", b->len * b->itemsize);
+}
+
+/* The id of `form`: its value in vocab, or len(vocab), stored under it. */
+static int
+form_id(PyObject *vocab, PyObject *form, int32_t *id)
+{
+    PyObject *value = PyDict_GetItemWithError(vocab, form);  /* borrowed */
+    if (value == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        Py_ssize_t next = PyDict_GET_SIZE(vocab);
+        if (next > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError,
+                            "tokenize: more than 2**31 distinct word forms do not fit the int32 ids");
+            return -1;
+        }
+        PyObject *number = PyLong_FromSsize_t(next);
+        if (number == NULL) {
+            return -1;
+        }
+        int rc = PyDict_SetItem(vocab, form, number);
+        Py_DECREF(number);
+        if (rc < 0) {
+            return -1;
+        }
+        *id = (int32_t)next;
+        return 0;
+    }
+    if (!PyIndex_Check(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "tokenize: vocab[%R] is %.100s, expected an int id",
+                     form, Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    long long number = PyLong_AsLongLong(value);
+    if (number == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (number < INT32_MIN || number > INT32_MAX) {
+        PyErr_Format(PyExc_OverflowError,
+                     "tokenize: vocab[%R] = %lld does not fit an int32 id", form, number);
+        return -1;
+    }
+    *id = (int32_t)number;
+    return 0;
+}
+
+/* Append the tokens of one text to ids and starts. */
+static int
+tokenize_text(PyObject *text, PyObject *vocab, buffer *ids, buffer *starts)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {
+        return -1;
+    }
+#endif
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t i = 0;
+
+    while (i < n) {
+        if (!is_word(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        const Py_ssize_t start = i++;
+        for (;;) {
+            while (i < n && is_word(PyUnicode_READ(kind, data, i))) {
+                i++;
+            }
+            /* a separator joins two runs only when a word character follows it */
+            if (i + 1 < n && is_separator(PyUnicode_READ(kind, data, i))
+                    && is_word(PyUnicode_READ(kind, data, i + 1))) {
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        if (start > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError,
+                            "tokenize: a token starts beyond character 2**31 of its text; "
+                            "int32 offsets cannot hold it");
+            return -1;
+        }
+        PyObject *form = PyUnicode_Substring(text, start, i);
+        if (form == NULL) {
+            return -1;
+        }
+        int32_t id;
+        int rc = form_id(vocab, form, &id);
+        Py_DECREF(form);
+        if (rc < 0 || push_int32(ids, id) < 0 || push_int32(starts, (int32_t)start) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+ctokenize(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *texts, *vocab;
+    if (!PyArg_ParseTuple(args, "OO!:tokenize", &texts, &PyDict_Type, &vocab)) {
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(texts, "tokenize: texts must be a sequence of str");
+    if (seq == NULL) {
+        return NULL;
+    }
+    buffer ids = {NULL, 0, 0, sizeof(int32_t)};
+    buffer starts = {NULL, 0, 0, sizeof(int32_t)};
+    buffer bounds = {NULL, 0, 0, sizeof(int64_t)};
+    PyObject *result = NULL;
+
+    const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    if (buffer_reserve(&bounds, count + 1) < 0 || push_int64(&bounds, 0) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);  /* borrowed */
+        if (!PyUnicode_Check(text)) {
+            /* type.__name__, as the Python twin says it (tp_name may carry a module) */
+            PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(text), "__name__");
+            if (name != NULL) {
+                PyErr_Format(PyExc_TypeError, "tokenize: texts[%zd] is %S, expected str", k, name);
+                Py_DECREF(name);
+            }
+            goto done;
+        }
+        /* tokenize_text may run Python code (a str subclass's __eq__/__hash__ in
+         * the dict lookup) that could shrink a list we only borrow from: hold it */
+        Py_INCREF(text);
+        int rc = tokenize_text(text, vocab, &ids, &starts);
+        Py_DECREF(text);
+        if (rc < 0 || push_int64(&bounds, (int64_t)ids.len) < 0) {
+            goto done;
+        }
+        if (PySequence_Fast_GET_SIZE(seq) != count) {
+            PyErr_SetString(PyExc_RuntimeError, "tokenize: texts changed size during tokenizing");
+            goto done;
+        }
+    }
+    PyObject *ids_out = buffer_to_bytearray(&ids);
+    PyObject *starts_out = ids_out ? buffer_to_bytearray(&starts) : NULL;
+    PyObject *bounds_out = starts_out ? buffer_to_bytearray(&bounds) : NULL;
+    if (bounds_out != NULL) {
+        result = PyTuple_Pack(3, ids_out, starts_out, bounds_out);
+    }
+    Py_XDECREF(ids_out);
+    Py_XDECREF(starts_out);
+    Py_XDECREF(bounds_out);
+
+done:
+    PyMem_Free(ids.data);
+    PyMem_Free(starts.data);
+    PyMem_Free(bounds.data);
+    Py_DECREF(seq);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"tokenize", ctokenize, METH_VARARGS,
+     "tokenize(texts, vocab) -> (ids, starts, bounds) as bytearrays of native int32, int32, int64.\n\n"
+     "The compiled twin of qualkit._tokenize._tokenize_python; vocab must be a dict."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "qualkit._ctokenize",
+    "Compiled tokenizer for qualkit._tokenize (same tokens as qualkit.nlp.TOKEN_RE).",
+    -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__ctokenize(void)
+{
+    for (Py_UCS4 ch = 0; ch < 256; ch++) {
+        latin1_word[ch] = (unsigned char)(Py_UNICODE_ISALNUM(ch) || ch == '_');
+    }
+    return PyModule_Create(&module_def);
+}
