@@ -347,3 +347,76 @@ def test_returned_figure_shows_as_png_in_jupyter_without_magic():
     png = plot_frequencies(freq)._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert mpimg.imread(io.BytesIO(png)).shape[0] > 100
+
+
+# -- the order of the bars -----------------------------------------------------
+
+#: codebook order zorg, visie, tijd; ids sort as tijd, visie, zorg
+ORDER_BOOK = Codebook("n", "Netwerk", (Code("zorg", "Zorg", "n"), Code("visie", "Visie", "n"), Code("tijd", "Tijd", "n")))
+
+
+def order_coded() -> pd.DataFrame:
+    """Tijd in 3 segments, Zorg in 2, Visie in 1; leerkrachten 3 of the 6, directie 3."""
+    rows = [("s1", "n:tijd", "Tijd", "directie"), ("s2", "n:tijd", "Tijd", "directie"), ("s3", "n:tijd", "Tijd", "leerkracht"),
+            ("s4", "n:zorg", "Zorg", "leerkracht"), ("s5", "n:zorg", "Zorg", "leerkracht"), ("s6", "n:visie", "Visie", "directie")]
+    return pd.DataFrame(rows, columns=["segment_id", "code", "code_name", "role"]).assign(doc_id="fg1")
+
+
+def bars(fig: Figure) -> tuple[list[str], list[float]]:
+    """The tick labels from top to bottom and the widths of the bars drawn for them."""
+    ax = fig.axes[0]
+    return [t.get_text() for t in ax.get_yticklabels()], [p.get_width() for p in ax.patches]
+
+
+def test_bars_keep_the_frame_order_without_codebooks():
+    # frequencies() without codebooks sorts by code id; the plot does not re-sort it
+    assert bars(plot_frequencies(frequencies(order_coded()))) == (["Tijd", "Visie", "Zorg"], [3, 1, 2])
+    # nor a frame sorted by hand, even when its ids happen to be sorted too
+    hand = pd.DataFrame({"code": ["d:od1", "d:od2", "d:od3"], "code_name": ["OD1", "OD2", "OD3"], "count": [80, 120, 95]})
+    assert bars(plot_frequencies(hand)) == (["OD1", "OD2", "OD3"], [80, 120, 95])
+
+
+def test_bars_follow_the_codebook_when_codebooks_are_given():
+    freq = frequencies(order_coded())  # in id order: tijd, visie, zorg
+    assert bars(plot_frequencies(freq, codebooks=ORDER_BOOK)) == (["Zorg", "Visie", "Tijd"], [2, 1, 3])
+    # a generator of codebooks serves both the order and the colours
+    assert bars(plot_frequencies(freq, codebooks=(b for b in [ORDER_BOOK])))[0] == ["Zorg", "Visie", "Tijd"]
+    # a code in no codebook comes after the codebook's codes, in frame order
+    extra = pd.concat([pd.DataFrame({"code": ["x:los"], "code_name": ["Los"], "count": [5]}), freq], ignore_index=True)
+    assert bars(plot_frequencies(extra, codebooks=ORDER_BOOK)) == (["Zorg", "Visie", "Tijd", "Los"], [2, 1, 3, 5])
+    # order="frame" keeps the frame's order while the codebook still gives the colours
+    assert bars(plot_frequencies(freq, codebooks=ORDER_BOOK, order="frame"))[0] == ["Tijd", "Visie", "Zorg"]
+
+
+def test_largest_first_ranks_by_value_summed_over_groups():
+    coded = order_coded()
+    assert bars(plot_frequencies(frequencies(coded), order="largest")) == (["Tijd", "Zorg", "Visie"], [3, 2, 1])
+    # per role Tijd 2+1, Zorg 0+2, Visie 1+0: the rank is by the totals, not by one group
+    per_role = frequencies(coded, by="role", codebooks=ORDER_BOOK)
+    ticks, widths = bars(plot_frequencies(per_role, stacked=True, order="largest"))
+    assert ticks == ["Tijd", "Zorg", "Visie"]
+    # stacked: directie bars first (Tijd 2, Zorg 0, Visie 1), then leerkracht (1, 2, 0)
+    assert widths == [2, 0, 1, 1, 2, 0]
+    # ties keep the frame order: Tijd and Zorg both 2 here
+    tie = pd.DataFrame({"code": ["n:visie", "n:zorg", "n:tijd"], "code_name": ["Visie", "Zorg", "Tijd"], "count": [1, 2, 2]})
+    assert bars(plot_frequencies(tie, order="largest")) == (["Zorg", "Tijd", "Visie"], [2, 2, 1])
+
+
+def test_largest_share_first_counts_a_missing_share_as_zero():
+    freq = pd.DataFrame({"code": ["n:tijd", "n:zorg", "n:visie"], "code_name": ["Tijd", "Zorg", "Visie"],
+                         "count": [0, 2, 1], "of": [0, 4, 4], "share": [np.nan, 0.5, 0.25]})
+    assert bars(plot_frequencies(freq, value="share", order="largest"))[0] == ["Zorg", "Visie", "Tijd"]
+
+
+def test_bad_order_is_an_error():
+    freq = frequencies(order_coded())
+    with pytest.raises(InputError) as info:
+        plot_frequencies(freq, order="alfabetisch")
+    assert str(info.value) == "plot_frequencies: order must be 'frame', 'codebook' or 'largest'; got 'alfabetisch'"
+    with pytest.raises(InputError) as info:
+        plot_frequencies(freq, order="codebook")
+    assert str(info.value) == "plot_frequencies: order='codebook' needs the codebooks; pass codebooks="
+    # an empty frame still checks the order, then shows "Geen gegevens"
+    with pytest.raises(InputError):
+        plot_frequencies(freq.iloc[:0], order="grootste")
+    assert plot_frequencies(freq.iloc[:0], order="largest").axes[0].texts[0].get_text() == "Geen gegevens"

@@ -28,7 +28,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as _MplFigure
 
-from .analyse import FREQUENCY_COLUMNS, PALETTE, SHARE_COLUMNS, LikertSummary, RatingsSummary, code_colours
+from .analyse import (
+    FREQUENCY_COLUMNS,
+    PALETTE,
+    SHARE_COLUMNS,
+    LikertSummary,
+    RatingsSummary,
+    _codebook_list,
+    code_colours,
+)
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -58,6 +66,8 @@ LABEL_WIDTH, LABEL_MAX = 38, 90
 ROW_INCHES, MIN_HEIGHT, MAX_HEIGHT = 0.32, 3.0, 30.0
 #: inches per line of a wrapped row label (9 pt text with its leading), and the gap between rows
 LINE_INCHES, ROW_GAP = 0.17, 0.12
+#: the bar orders of :func:`plot_frequencies`
+FREQUENCY_ORDERS = ("frame", "codebook", "largest")
 #: colours of the rating categories, best first, then the missing values in greys
 RATING_COLOURS = ("#2E8B57", "#F2B134", "#C44E52", "#BBBBBB", "#DDDDDD", "#999999", "#EEEEEE")
 
@@ -134,6 +144,7 @@ def plot_frequencies(
     codebooks: Codebook | Iterable[Codebook] | None = None,
     title: str = "Frequentie van codes",
     xlabel: str | None = None,
+    order: str | None = None,
 ) -> Figure:
     """Return a horizontal bar chart of :func:`qualkit.analyse.frequencies`.
 
@@ -147,9 +158,24 @@ def plot_frequencies(
     value : {"count", "share"}
         What the bars show.
     codebooks : optional
-        Code colours (for a chart without groups).
+        Code colours (for a chart without groups), and the bar order.
     title, xlabel : str
         Dutch defaults: "Aantal", or "Aandeel" for shares.
+    order : {"frame", "codebook", "largest"}, optional
+        The bars from top to bottom: in the order the codes first appear in
+        ``freq``; in codebook order (needs ``codebooks=``; codes that are
+        in no codebook follow in frame order); or the largest ``value`` first
+        (summed over the groups; ties keep the frame order). Default:
+        "codebook" when ``codebooks=`` is given, else "frame".
+
+    Notes
+    -----
+    Without codebooks the frame's own order is kept, never re-sorted behind
+    your back: a frame you sorted or built yourself (and code that pairs
+    ``ax.patches`` with its rows) stays as it is. ``frequencies(coded)``
+    without ``codebooks=`` sorts by code id, which is seldom the order a
+    reader wants: pass ``codebooks=`` here for codebook order, or
+    ``order="largest"`` for the most frequent code on top.
 
     Returns
     -------
@@ -162,14 +188,19 @@ def plot_frequencies(
     >>> ax = plot_frequencies(freq).axes[0]
     >>> [t.get_text() for t in ax.get_yticklabels()], [t.get_text().strip() for t in ax.texts]
     (['Visie', 'Tijd'], ['3', '1'])
+    >>> ax = plot_frequencies(freq.iloc[::-1], order="largest").axes[0]
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Visie', 'Tijd']
     """
     if value not in freq.columns:
         raise InputError(f"plot_frequencies: the frame has no column {value!r}; use value='count' or pass share=True")
+    books = _codebook_list(codebooks)  # a list, so a generator serves both the order and the colours
+    order = _checked_order(order, codebooks is not None)
     by = [c for c in freq.columns if c not in FREQUENCY_COLUMNS + SHARE_COLUMNS]
     if freq.empty:
         return _empty(title)
     names = dict(zip(freq["code"], freq["code_name"]))
-    codes = list(dict.fromkeys(freq["code"]))
+    codes = _bar_order(freq, value, order, books)
     ticks = [label(names.get(q, q)) for q in codes]
     bars_per_code = 1 if stacked or not by else min(3, freq[by[0]].nunique())
     fig = Figure(figsize=(9 + (1.5 if by else 0), _height(len(codes), _lines(ticks), ROW_INCHES * bars_per_code)),
@@ -178,7 +209,7 @@ def plot_frequencies(
     y = np.arange(len(codes))
     if not by:
         vals = freq.set_index("code")[value].reindex(codes).to_numpy(dtype=float)
-        colours = code_colours(codes, codebooks)
+        colours = code_colours(codes, books)
         ax.barh(y, vals, color=[colours[q] for q in codes])
         for yi, v in enumerate(vals):  # y is 0..n-1
             ax.text(v, yi, f" {_num(v, value)}", va="center", fontsize=8)
@@ -208,6 +239,30 @@ def plot_frequencies(
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def _checked_order(order: str | None, has_codebooks: bool) -> str:
+    if order is None:
+        return "codebook" if has_codebooks else "frame"
+    if order not in FREQUENCY_ORDERS:
+        raise InputError(f"plot_frequencies: order must be 'frame', 'codebook' or 'largest'; got {order!r}")
+    if order == "codebook" and not has_codebooks:
+        raise InputError("plot_frequencies: order='codebook' needs the codebooks; pass codebooks=")
+    return order
+
+
+def _bar_order(freq: pd.DataFrame, value: str, order: str, books: list[Codebook]) -> list[str]:
+    """The codes of ``freq`` from the top bar to the bottom one."""
+    codes = list(dict.fromkeys(freq["code"]))
+    if order == "largest":
+        # a grouped chart ranks a code by its groups together; NaN shares count as 0
+        totals = freq.groupby("code", sort=False, dropna=False)[value].sum()
+        return sorted(codes, key=lambda q: -totals.get(q, 0))  # sorted is stable: ties keep the frame order
+    if order == "codebook":
+        in_books = [code.qualified for book in books for code in book]
+        rank = {q: i for i, q in enumerate(in_books)}
+        return sorted(codes, key=lambda q: rank.get(q, len(rank)))
+    return codes
 
 
 def _nan_label(value: Any) -> str:
