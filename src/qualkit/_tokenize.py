@@ -5,8 +5,8 @@ The coding pass works on word-form ids in flat arrays (see
 what :data:`qualkit.nlp.TOKEN_RE` finds (``findall``), in the same order.
 
 The work is done by the C extension ``qualkit._ctokenize`` (built by
-``pip install -e .``), several times faster than the regular expression
-(``benchmarks/`` measures it). Without it (no C compiler at install time) the pure-Python
+``pip install -e .``), several times faster than the regular expression.
+Without it (no C compiler at install time) the pure-Python
 :func:`_tokenize_python` gives the same result; :data:`COMPILED` says which
 one runs.
 
