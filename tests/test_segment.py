@@ -228,3 +228,119 @@ def test_derived_units_keep_offsets_and_never_overlap(text, size):
     covered = {i for s in document_units(doc, "sentence") for i in range(s.start, s.end)}
     for t in turns:
         assert all(i in covered for i in range(t.start, t.end) if not doc.text[i].isspace())
+
+
+def rowwise_segments(corpus: Corpus, unit: str, **options) -> pd.DataFrame:
+    """The segments frame built the plain way, one dict per row: the reference for the column-wise builder."""
+    from qualkit.columns import CODED_COLUMNS
+    from qualkit.segment import attr_column, participant_column
+
+    rows = []
+    attr_names = list(dict.fromkeys(name for doc in corpus for name in doc.attributes))
+    speaker_columns: dict[str, str] = {}
+    taken = {*SEGMENT_COLUMNS, *CODED_COLUMNS, *(attr_column(a) for a in attr_names)}
+    for doc in corpus:
+        for n, seg in enumerate(document_units(doc, unit, **options)):
+            p = corpus.participant(doc.id, seg.speaker)
+            row = {"doc_id": doc.id, "segment_id": f"{doc.id}:{unit}:{n + 1}", "unit": unit, "position": n,
+                   "start": seg.start, "end": seg.end, "speaker": seg.speaker,
+                   "person": p.person if p else None, "role": p.role if p else None, "group": p.group if p else None,
+                   "time_start": seg.time_start, "time_end": seg.time_end, "text": seg.text}
+            for name, value in doc.attributes.items():
+                row[attr_column(name)] = value
+            for name, value in (p.attributes if p else {}).items():
+                if name not in speaker_columns:
+                    speaker_columns[name] = participant_column(name, taken)
+                    taken.add(speaker_columns[name])
+                row[speaker_columns[name]] = value
+            rows.append(row)
+    columns = SEGMENT_COLUMNS + [attr_column(a) for a in attr_names] + list(speaker_columns.values())
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["time_start"] = frame["time_start"].astype(float)
+    frame["time_end"] = frame["time_end"].astype(float)
+    for column in ("speaker", "person", "role", "group"):
+        if frame[column].isna().all():
+            frame[column] = frame[column].astype("str")
+    return frame
+
+
+def turns_document(doc_id: str, turns, attributes=None, header: str | None = None) -> Document:
+    """A transcript of (speaker, text, time_start, time_end) turns, with an optional header line."""
+    text, segs = "", []
+    if header is not None:
+        segs.append(Segment(doc_id, 0, len(header), "header", header))
+        text = header + "\n"
+    for speaker, said, start, end in turns:
+        label = f"{speaker}: "
+        segs.append(Segment(doc_id, len(text) + len(label), len(text) + len(label) + len(said), "turn", said,
+                            speaker=speaker, time_start=start, time_end=end, label_start=len(text)))
+        text += label + said + "\n"
+    return Document.from_text(doc_id, text, kind="transcript", attributes=attributes or {}, segments=tuple(segs))
+
+
+def mixed_corpus(participants: bool = True) -> Corpus:
+    import datetime
+
+    les = turns_document("les", [("X", "Wij overleggen elke week. Dat helpt!", 4, 9.5),
+                                 ("Leerkracht 2", "Niet altijd.\n\nSoms is er geen tijd.", None, None),
+                                 ("Y", "Ja.", 12.0, None)],
+                         attributes={"school": "De Linde", "sessie": 3}, header="Focusgroep 1")
+    # a document attribute "role" becomes doc_role; a date stays a date
+    team = turns_document("team", [("Y", "Wie volgt dat op?", None, None), ("X", "De zorgcoördinator.", None, None)],
+                          attributes={"datum": datetime.date(2024, 3, 1), "role": "x", "sessie": "4b"})
+    leeg = Document.from_text("leeg", "", kind="text", attributes={"school": None})
+    people = [
+        Participant("X", person="p1", role="leerkracht", attributes={"ervaring": "0-5 jaar", "school": "De Berk", "uren": 20}),
+        Participant("X", document="team", person="p9", role="directie", attributes={"functie": "directeur"}),
+        Participant("X", document="team", role="ignored: the first one of the document wins"),
+        Participant("Y", role="ignored: the last general one wins", attributes={"role": "ignored"}),
+        Participant("Y", group="iCLB", attributes={"uren": None, "role": "juf"}),
+    ]
+    return Corpus([les, team, leeg], people if participants else [])
+
+
+@pytest.mark.parametrize("participants", [True, False])
+@pytest.mark.parametrize("unit, options", [(u, {}) for u in ("header", "turn", "note", "answer", "entry", "sentence",
+                                                                 "paragraph", "window")] + [("window", {"size": 1})])
+def test_segments_frame_equals_the_row_by_row_frame(unit, options, participants):
+    corpus = mixed_corpus(participants)
+    got = segments(corpus, unit, **options)
+    want = rowwise_segments(corpus, unit, **options)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # None stays None and a missing cell is NaN in object columns, as in the reference
+    assert [[type(v) for v in got[c]] for c in got.columns] == [[type(v) for v in want[c]] for c in want.columns]
+
+
+def test_segments_frame_of_the_mixed_corpus_by_hand():
+    frame = segments(mixed_corpus(), "turn")
+    assert list(frame.columns) == SEGMENT_COLUMNS + [
+        "school", "sessie", "datum", "doc_role", "ervaring", "speaker_school", "uren", "speaker_role", "functie"]
+    assert frame[["segment_id", "person", "role", "group", "uren", "speaker_role", "functie"]].astype(object).fillna(
+        "-").values.tolist() == [
+        ["les:turn:1", "p1", "leerkracht", "-", 20, "-", "-"],
+        ["les:turn:2", "-", "-", "-", "-", "-", "-"],  # Leerkracht 2: no participant
+        ["les:turn:3", "-", "-", "iCLB", "-", "juf", "-"],  # Y: the last general mapping, uren None
+        ["team:turn:1", "-", "-", "iCLB", "-", "juf", "-"],
+        ["team:turn:2", "p9", "directie", "-", "-", "-", "directeur"],  # X: the mapping of this document
+    ]
+    assert frame["doc_role"].fillna("-").tolist() == ["-", "-", "-", "x", "x"]
+    assert frame["time_start"].fillna(-1).tolist() == [4.0, -1, 12.0, -1, -1]
+    assert frame["sessie"].tolist() == [3, 3, 3, "4b", "4b"]
+    assert {c: str(frame[c].dtype) for c in ("position", "start", "time_start", "speaker", "person", "ervaring", "uren")} == {
+        "position": "int64", "start": "int64", "time_start": "float64", "speaker": "str", "person": "str",
+        "ervaring": "str", "uren": "float64"}  # 20 and None: float with NaN
+
+
+PEOPLE = st.lists(st.builds(Participant, speaker=st.sampled_from(["X", "Y", "Z"]),
+                            document=st.sampled_from([None, "les", "team"]),
+                            role=st.sampled_from([None, "leerkracht", "directie"]),
+                            attributes=st.dictionaries(st.sampled_from(["ervaring", "school", "text", "role"]),
+                                                       st.sampled_from(["a", "b", None, 1]), max_size=2)),
+                  max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(PEOPLE, st.sampled_from(["turn", "sentence", "header"]))
+def test_segments_frame_equals_the_row_by_row_frame_for_any_participants(people, unit):
+    corpus = Corpus(list(mixed_corpus()), people)
+    pd.testing.assert_frame_equal(segments(corpus, unit), rowwise_segments(corpus, unit), check_exact=True)
