@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
-from itertools import compress, groupby
-from functools import reduce
-from operator import itemgetter, or_
+from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -56,7 +55,8 @@ import pandas as pd
 from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
-from .nlp import TOKEN_RE, TermMatcher, unify_quotes
+from ._tokenize import tokenize
+from .nlp import TermMatcher, unify_quotes
 
 #: the rule kinds in the order they are named in the ``rule`` column
 RULE_KINDS = ("keyword", "regex", "near")
@@ -64,8 +64,6 @@ RULE_KINDS = ("keyword", "regex", "near")
 MANUAL_RULE = "manual"
 #: the separator of rule kinds in the ``rule`` column
 RULE_SEP = "+"
-#: the trigger payload of a code's one-word keywords (see ``RuleCoder._by_key``)
-_SINGLE = (0, -1)
 #: the columns a table of human codings must have (``memo`` is optional)
 CODINGS_TABLE_COLUMNS = ("doc_id", "start", "end", "code", "coder")
 
@@ -84,6 +82,24 @@ class _CompiledCode:
     units: frozenset[str] | None
 
 
+@dataclass(frozen=True)
+class _Regex:
+    """One regex of one code, with what the prefilter knows about it."""
+
+    code: int
+    index: int
+    pattern: re.Pattern[str]
+    need: tuple[int, ...]
+    #: the need as (word, bits) of the per-form group bitmask (group ids minus the coder's shift)
+    need_bits: tuple[tuple[int, np.uint64], ...]
+    #: the group every match starts with at a word start (``\\b(elk|ieder) ...``), else -1
+    lead: int
+
+
+#: segments coded per block: bounds the memory of the flat arrays, and paces the progress bar
+BLOCK = 50_000
+
+
 class RuleCoder:
     """All codable codes of some codebooks, compiled into one matcher.
 
@@ -97,16 +113,30 @@ class RuleCoder:
     Every keyword word of every code is a *pattern*
     (:class:`qualkit.nlp.TermMatcher`) and every required literal word group
     of a regular expression a *group* (:class:`RegexPrefilter`); each has an
-    id (a bit). Each distinct word form of the corpus is analysed once into
-    the ids it satisfies, as a frozenset and as a bitmask. A *trigger* is what
-    one rule needs: the ids of all words of a keyword or phrase, of both terms
-    of a near pair, or of all groups of a regex. Each trigger is filed under
-    its rarest id; per form we keep the triggers it completes on its own
-    (a one-word keyword) and those that need other words too. A segment's
-    mask is the OR of its forms' masks; a code is only evaluated when one of
-    its triggers is complete in it, and only then are word positions looked
-    at and regexes run. Triggers are necessary conditions only: the
-    evaluation itself is exactly the rule semantics of ``codebooks/README.md``.
+    id. Each distinct word form is analysed once into the ids it satisfies.
+
+    A block of segments is then coded as a whole, on flat arrays (numpy)
+    instead of word by word in Python:
+
+    1. the texts are cut into tokens, each a form id (:func:`qualkit._tokenize.tokenize`,
+       compiled C where available);
+    2. the tokens whose form has ids are expanded into (token, id) pairs,
+       sorted, so that the tokens with a given id are one slice;
+    3. a one-word keyword hits where its pattern occurs; a phrase where its
+       words occur on consecutive tokens of one segment (a sorted-array
+       membership test per word); a near pair where two term occurrences in
+       one segment are at most N words apart (binary search); an exclude term
+       vetoes its code in the segments where it occurs;
+    4. a regex runs only in the segments that contain all its required word
+       groups and punctuation; when every match must start with a known word
+       (``\\b(elk|ieder) ...``) it is tried only at the words that start
+       with it (``pattern.match(text, pos)``, in text order: the first success
+       is what ``search`` would find), else it is searched in the segment;
+    5. the (segment, code) pairs are sorted and their ``rule`` and
+       ``matched`` strings built.
+
+    The semantics are exactly those of ``codebooks/README.md``: the arrays only
+    decide where to look.
 
     Examples
     --------
@@ -141,281 +171,397 @@ class RuleCoder:
                 ))
         self.matcher = TermMatcher(list(terms))
         n_patterns = len(self.matcher.patterns)
-        #: term -> the ids of all its words (empty: a term without words, which never matches)
-        self._term_ids = [frozenset(seq) for seq in self.matcher.terms]
+        seqs = self.matcher.terms
         self.regex_filter = RegexPrefilter([(ci, cc.regex) for ci, cc in enumerate(self.codes) if cc.regex], shift=n_patterns)
-        #: per code: its regexes in code order, each with the group ids it needs (none: always run)
-        self._code_regex: list[tuple[tuple[re.Pattern[str], int], ...]] = [
-            tuple(self.regex_filter.requirements.get(ci, ())) for ci in range(len(self.codes))
-        ]
-        # an id's weight: how rare a form with it is likely to be (longer literal = rarer)
-        weight = {p: 0 if pat.norm in _COMMON else len(pat.norm) for p, pat in enumerate(self.matcher.patterns)}
-        for g, group in enumerate(self.regex_filter.groups):
-            weight[n_patterns + g] = _weight(group)
-        #: key id -> (code, the ids the trigger needs, (rule kind, index)); each trigger is filed
-        #: under its rarest id. Kinds: 0 keyword (index: a phrase's term, or -1 for all the code's
-        #: one-word keywords), 1 regex (index into the code's regexes), 2 near (index into its
-        #: near rules): sorting gives the rule order.
-        self._by_key: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
-        #: codes with a regex that has no required word: (code, regex index), tried in every segment
-        self._always: list[tuple[int, tuple[int, int]]] = []
-        #: per code: the ids of its one-word keywords; its exclude terms of several words
-        self._single: list[frozenset[int]] = []
-        self._exclude_phrases: list[tuple[tuple[int, int], ...]] = []
-        #: pattern id -> the codes that a one-word exclude term with that pattern vetoes
-        self._vetoes: dict[int, set[int]] = {}
-        term_ids, terms = self._term_ids, self.matcher.terms
+        self._n_ids = n_patterns + len(self.regex_filter.groups)
+        # pattern id -> the codes it is a one-word keyword / a one-word exclude term of
+        kw1: list[set[int]] = [set() for _ in range(self._n_ids)]
+        ex1: list[set[int]] = [set() for _ in range(self._n_ids)]
+        #: (code, term) of the keywords and exclude terms of several words
+        self._phrases: list[tuple[int, int]] = []
+        self._exclude_phrases: list[tuple[int, int]] = []
+        #: (code, near index, term a, term b, N) of the near rules whose terms both have words
+        self._near: list[tuple[int, int, int, int, int]] = []
+        self._regexes: list[_Regex] = []
+        groups = {g: self.regex_filter.shift + i for i, g in enumerate(self.regex_filter.groups)}
         for ci, cc in enumerate(self.codes):
-            single = [t for t in cc.keywords if len(terms[t]) == 1]
-            self._single.append(frozenset(terms[t][0] for t in single))
-            # a one-word keyword occurs exactly when its id is in the segment's ids
-            triggers = {(term_ids[t], (0, -1)) for t in single}
-            triggers |= {(term_ids[t], (0, t)) for t in cc.keywords if len(terms[t]) > 1}
-            for j, (_, req) in enumerate(self._code_regex[ci]):
-                triggers.add((req, (1, j)))
-            for j, (a, b, _) in enumerate(cc.near):
-                if term_ids[a] and term_ids[b]:
-                    triggers.add((term_ids[a] | term_ids[b], (2, j)))
-            for req, payload in sorted(triggers, key=lambda x: (x[1], sorted(x[0]))):
-                if payload[0] == 1 and not req:
-                    self._always.append((ci, payload))
-                elif req:  # empty for a keyword without words: it never matches
-                    key = max(req, key=lambda i: (weight[i], -i))
-                    self._by_key.setdefault(key, []).append((ci, _mask(req), payload))
+            for t in dict.fromkeys(cc.keywords):
+                if len(seqs[t]) == 1:
+                    kw1[seqs[t][0]].add(ci)
+                elif seqs[t]:  # a keyword without words never matches
+                    self._phrases.append((ci, t))
             for t in dict.fromkeys(cc.exclude):
-                if len(terms[t]) == 1:
-                    self._vetoes.setdefault(terms[t][0], set()).add(ci)
-            self._exclude_phrases.append(tuple((t, _mask(term_ids[t])) for t in dict.fromkeys(cc.exclude) if len(terms[t]) > 1))
-        # a term's occurrences are found from its rarest word (its anchor) outward
-        #: term -> (the anchor's index in the term, its pattern id)
-        self._anchor = [
-            max(enumerate(seq), key=lambda x: (weight[x[1]], -x[0])) if seq else (0, -1) for seq in terms
-        ]
-        positional = {t for cc in self.codes for t in (*cc.keywords, *cc.exclude, *(x for a, b, _ in cc.near for x in (a, b)))}
-        self._anchors = frozenset(self._anchor[t][1] for t in positional if terms[t])
-        #: anchor pattern -> the forms seen so far that match it
-        self._anchor_forms: dict[int, set[str]] = {p: set() for p in self._anchors}
-        #: codes that a one-word exclude term can veto
-        self._vetoable = frozenset(ci for codes in self._vetoes.values() for ci in codes)
-        #: codes without exclude terms or role and unit restrictions
-        self._plain = frozenset(
-            ci for ci, cc in enumerate(self.codes) if not cc.exclude and cc.roles is None and cc.units is None
-        )
-        #: every word form analysed so far -> its ids (empty for most forms), and as a bitmask
-        self._ids: dict[str, frozenset[int]] = {}
-        self._mask: dict[str, int] = {}
-        self._known: set[str] = set()
-        #: the forms with ids; those among them that veto a code
-        self._hot: set[str] = set()
-        self._vetoing: dict[str, frozenset[int]] = {}
-        #: per code: the forms seen so far that match one of its one-word keywords
-        self._single_forms: list[set[str]] = [set() for _ in self.codes]
-        #: hot form -> the triggers filed under its ids that the form completes on its own
-        self._sure: dict[str, frozenset[tuple[int, tuple[int, int]]]] = {}
-        #: hot form -> the other triggers filed under its ids (they need other words too)
-        self._maybe: dict[str, tuple[tuple[int, int, tuple[int, int]], ...]] = {}
-        self._maybe_forms: set[str] = set()
+                if len(seqs[t]) == 1:
+                    ex1[seqs[t][0]].add(ci)
+                elif seqs[t]:
+                    self._exclude_phrases.append((ci, t))
+            for j, (a, b, n) in enumerate(cc.near):
+                if seqs[a] and seqs[b]:
+                    self._near.append((ci, j, a, b, n))
+            for j, (pattern, need) in enumerate(self.regex_filter.requirements.get(ci, ())):
+                lead = _lead_group(pattern.pattern, pattern.flags)
+                self._regexes.append(_Regex(ci, j, pattern, tuple(sorted(need)), _bit_words(g - n_patterns for g in need),
+                                            groups.get(lead, -1) if lead else -1))
+        self._kw1 = _csr(kw1)
+        self._ex1 = _csr(ex1)
+        #: the patterns of the words of the terms whose occurrences are looked for (phrases, near)
+        self._in_terms = np.zeros(self._n_ids, dtype=bool)
+        used = {t for _, t in (*self._phrases, *self._exclude_phrases)} | {t for x in self._near for t in x[2:4]}
+        self._in_terms[[p for t in used for p in seqs[t]]] = True
+        #: codes with a role or unit restriction
+        self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
+        #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
+        #: CSR arrays: start, count, values) and its regex groups (a bitmask, 64 groups a word)
+        self._vocab: dict[str, int] = {}
+        self._forms: list[str] = []
+        self._fptr = np.zeros(1, dtype=np.int64)
+        self._fval = np.zeros(0, dtype=np.int32)
+        self._flen = np.zeros(0, dtype=np.int64)
+        self._fgroup = np.zeros(((len(self.regex_filter.groups) + 63) // 64, 0), dtype=np.uint64)  # word x form
+        self._with_group: dict[int, np.ndarray] = {}
+        #: (form id, group) -> where in the form a word starts that meets the group (lead groups only)
+        self._lead_offsets: dict[tuple[int, int], tuple[int, ...]] = {}
 
-    def _learn(self, forms: Iterable[str]) -> None:
-        """Analyse word forms not seen before (once per distinct form of the corpus)."""
-        match_form, form_groups = self.matcher.match_form, self.regex_filter.form_groups
-        for w in forms:
-            ids = match_form(w) | form_groups(w)
-            mask = self._mask[w] = _mask(ids)
-            self._ids[w] = ids
-            self._known.add(w)
-            if not ids:
-                continue
-            self._hot.add(w)
-            entries = [e for i in sorted(ids) for e in self._by_key.get(i, ())]
-            self._sure[w] = frozenset((ci, payload) for ci, req, payload in entries if req & mask == req)
-            maybe = tuple(e for e in entries if e[1] & mask != e[1])
-            if maybe:
-                self._maybe[w] = maybe
-                self._maybe_forms.add(w)
-            for ci, single in enumerate(self._single):
-                if not single.isdisjoint(ids):
-                    self._single_forms[ci].add(w)
-            for p in self._anchors.intersection(ids):
-                self._anchor_forms[p].add(w)
-            vetoes = frozenset(ci for p in ids for ci in self._vetoes.get(p, ()))
-            if vetoes:
-                self._vetoing[w] = vetoes
+    def _learn(self) -> None:
+        """Analyse the forms added to the vocabulary since the last call (each form once)."""
+        new = list(islice(self._vocab, len(self._forms), None))
+        match_form, form_groups, shift = self.matcher.match_form, self.regex_filter.form_groups, self.regex_filter.shift
+        found = [sorted(match_form(w)) for w in new]
+        groups = np.zeros((self._fgroup.shape[0], len(new)), dtype=np.uint64)
+        for i, w in enumerate(new):
+            for g in form_groups(w):
+                groups[(g - shift) >> 6, i] |= np.uint64(1 << ((g - shift) & 63))
+        self._fgroup = np.concatenate([self._fgroup, groups], axis=1)
+        self._forms += new
+        lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        self._flen = np.concatenate([self._flen, lengths])
+        self._fptr = np.concatenate([self._fptr, self._fptr[-1] + np.cumsum(lengths)])
+        self._fval = np.concatenate([self._fval, np.fromiter(chain.from_iterable(found), dtype=np.int32)])
 
     def code_segments(
-        self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None], rows: Iterable[int] | None = None,
-    ) -> tuple[list[int], list[int], list[str], list[str]]:
-        """Code many segments; return (segment row, code index, rule, matched) of every coding, in order."""
-        seg_rows: list[int] = []
-        code_idx: list[int] = []
-        rules: list[str] = []
-        matched: list[str] = []
-        findall = TOKEN_RE.findall
-        known, mask_of, hot_forms, sure, maybe, maybe_forms = (
-            self._known, self._mask, self._hot, self._sure, self._maybe, self._maybe_forms)
-        always = self._always
-        for row in range(len(texts)) if rows is None else rows:
-            text = texts[row]
-            forms = findall(text)
-            distinct = set(forms)
-            if not distinct <= known:  # C-level: after the first pages nearly every form is known
-                self._learn(distinct - known)
-            hot = distinct & hot_forms
-            if not hot and not always:
-                continue
-            seg = reduce(or_, map(mask_of.__getitem__, hot), 0)  # the segment's mask (an int OR beats a set union)
-            triggers = set(always).union(*map(sure.__getitem__, hot))  # C-level
-            for w in hot & maybe_forms:
-                for ci, req, payload in maybe[w]:
-                    if seg & req == req:
-                        triggers.add((ci, payload))
-            if not triggers:
-                continue
-            for ci, rule, m in self._evaluate(sorted(triggers), forms, hot, text, seg, units[row], roles[row]):
-                seg_rows.append(row)
-                code_idx.append(ci)
-                rules.append(rule)
-                matched.append(m)
-        return seg_rows, code_idx, rules, matched
+        self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None],
+        progress: Callable[[int], Any] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+        """Code many segments; return (segment row, code index, rule, matched) of every coding.
 
-    def _evaluate(
-        self, triggers: list[tuple[int, tuple[int, int]]], forms: list[str], hot: set[str], text: str,
-        seg: int, unit: str | None, role: str | None,
-    ) -> list[tuple[int, str, str]]:
-        """Return (code, rule, matched) for the codes that fire in one segment.
-
-        ``triggers`` are the (code, (rule kind, index)) whose words or groups all
-        occur in the segment, sorted; here their word positions are checked.
+        In segment order, then codebook order. ``progress`` is called with the
+        number of segments done after each block.
         """
-        ids: list[frozenset[int]] = []
-        term_seq, anchor = self.matcher.terms, self._anchor
-        found: dict[int, list[tuple[int, int]]] = {}
-        where: dict[int, list[int]] = {}
-        anchor_forms = self._anchor_forms
-        positions = range(len(forms))
-
-        def occurrences(t: int) -> list[tuple[int, int]]:
-            """The (first word, end word) of every match of term ``t``, in text order."""
-            hit = found.get(t)
-            if hit is None:
-                seq = term_seq[t]
-                if not seq:
-                    return []
-                a, p = anchor[t]
-                at = where.get(p)
-                if at is None:  # where the anchor word occurs: a C-level filter over the words
-                    at = where[p] = list(compress(positions, map(anchor_forms[p].__contains__, forms)))
-                if not ids:
-                    ids.extend(map(self._ids.__getitem__, forms))
-                hit = found[t] = _term_occurrences(seq, a, at, ids)
-            return hit
-
-        vetoed: frozenset[int] | None = None
-        quoted: str | None = None
-        may_match = self.regex_filter.may_match
-        out = []
-        plain, single_forms, last = self._plain, self._single_forms, len(triggers) - 1
-        for k, (ci, payload) in enumerate(triggers):
-            if payload == _SINGLE and ci in plain and (k == last or triggers[k + 1][0] != ci):
-                # the common case: only one-word keywords of an unrestricted code; their
-                # distinct forms in the order they first occur
-                out.append((ci, "keyword", MATCHED_SEP.join(sorted(hot & single_forms[ci], key=forms.index))))
-        if len(out) == len(triggers):
-            return out
-        done = {ci for ci, _, _ in out}
-        for ci, group in groupby(triggers, key=itemgetter(0)):
-            if ci in done:
-                continue
-            cc = self.codes[ci]
-            if cc.units is not None and unit not in cc.units:
-                continue
-            if cc.roles is not None and role not in cc.roles:
-                continue
-            if ci in self._vetoable:
-                if vetoed is None:
-                    vetoing = self._vetoing
-                    vetoed = frozenset().union(*(vetoing[w] for w in hot if w in vetoing))
-                if ci in vetoed:
-                    continue
-            exclude = self._exclude_phrases[ci]
-            if exclude and any(seg & req == req and occurrences(t) for t, req in exclude):
-                continue
-            keyword_hits: list[tuple[int, int, str]] = []
-            regex_texts: list[str] = []
-            pairs: list[tuple[int, str]] = []
-            for _, (kind, j) in group:
-                if kind == 0:
-                    if j < 0:  # the code's one-word keywords: their forms, first occurrence each
-                        for w in hot & self._single_forms[ci]:
-                            i = forms.index(w)
-                            keyword_hits.append((i, i + 1, w))
-                    else:
-                        keyword_hits += [(i, e, " ".join(forms[i:e])) for i, e in occurrences(j)]
-                elif kind == 1:
-                    if quoted is None:
-                        quoted = text if text.isascii() else unify_quotes(text)
-                    # search the quote-unified text, report the original characters (same offsets)
-                    pattern = self._code_regex[ci][j][0]
-                    m = pattern.search(quoted) if may_match(pattern, quoted) else None
-                    if m:
-                        regex_texts.append(text[m.start() : m.end()])
-                else:
-                    a, b, n = cc.near[j]
-                    pairs += _near_pairs(occurrences(a), occurrences(b), n, forms)
-            if keyword_hits and not regex_texts and not pairs:  # the common case
-                out.append((ci, "keyword", MATCHED_SEP.join(_distinct(w for _, _, w in sorted(keyword_hits)))))
-                continue
-            fired = []
-            if keyword_hits:
-                fired.append(("keyword", _distinct(w for _, _, w in sorted(keyword_hits))))
-            if regex_texts:
-                fired.append(("regex", _distinct(regex_texts)))
-            if pairs:
-                fired.append(("near", _distinct(p for _, p in sorted(pairs))))
-            if fired:
-                out.append((ci, RULE_SEP.join(k for k, _ in fired), MATCHED_SEP.join(m for _, ms in fired for m in ms)))
-        if done:
-            out.sort(key=itemgetter(0))  # codebook order
-        return out
+        rows, codes, rules, matched = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [], []
+        for lo in range(0, len(texts), BLOCK):
+            hi = min(lo + BLOCK, len(texts))
+            r, c, ru, m = _Block(self, texts[lo:hi], units[lo:hi], roles[lo:hi]).codings()
+            rows.append(r + lo)
+            codes.append(c)
+            rules += ru
+            matched += m
+            if progress is not None:
+                progress(hi - lo)
+        return np.concatenate(rows), np.concatenate(codes), rules, matched
 
     def code_text(self, text: str, unit: str | None = None, role: str | None = None) -> list[tuple[str, str, str]]:
         """Return (code, rule, matched) for one text: a quick way to try rules out."""
         _, code_idx, rules, matched = self.code_segments([text], [unit], [role])
-        return [(self.codes[ci].code.qualified, r, m) for ci, r, m in zip(code_idx, rules, matched)]
+        return [(self.codes[ci].code.qualified, r, m) for ci, r, m in zip(code_idx.tolist(), rules, matched)]
+
+    def forms_with_group(self, group: int) -> np.ndarray:
+        """A boolean per form id: does the form meet regex group ``group``?"""
+        hit = self._with_group.get(group)
+        if hit is None or len(hit) != len(self._forms):
+            g = group - self.regex_filter.shift
+            hit = self._with_group[group] = ((self._fgroup[g >> 6] >> np.uint64(g & 63)) & np.uint64(1)) == 1
+        return hit
+
+    def lead_offsets(self, form_id: int, group: int) -> tuple[int, ...]:
+        """Where in a form (character offsets) a ``\\w+`` word starts that meets a regex group."""
+        key = (form_id, group)
+        hit = self._lead_offsets.get(key)
+        if hit is None:
+            word_groups = self.regex_filter.word_groups
+            hit = self._lead_offsets[key] = tuple(
+                m.start() for m in RegexPrefilter._WORD.finditer(self._forms[form_id]) if group in word_groups(m.group())
+            )
+        return hit
 
 
-def _mask(ids: Iterable[int]) -> int:
-    """Return the bitmask with the bits ``ids`` set."""
-    return reduce(or_, (1 << i for i in ids), 0)
+class _Block:
+    """One block of segments being coded: the flat arrays and what is found in them."""
+
+    def __init__(self, rc: RuleCoder, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None]):
+        self.rc, self.texts, self.units, self.roles = rc, texts, units, roles
+        ids, self.starts, bounds = tokenize(texts, rc._vocab)
+        if len(rc._vocab) > len(rc._forms):
+            rc._learn()
+        self.ids = ids
+        self.n_codes = max(len(rc.codes), 1)
+        #: the segment (row in this block) of every token
+        self.tok_seg = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        self.bounds = bounds
+        # (token, pattern id) pairs of the tokens whose form matches keyword words, in token order
+        hot = np.flatnonzero(rc._flen[ids])
+        pos, idv = _expand(hot, rc._fptr[ids[hot]], rc._flen[ids[hot]], rc._fval)
+        n_ids = rc._n_ids
+        self.keys = pos * n_ids + idv  # ascending: a membership test is a binary search
+        self.pair_pos, self.pair_id = pos, idv
+        # the tokens of each anchor pattern (where term occurrences are looked for from), ascending
+        anchored = rc._in_terms[idv]
+        a_pos, a_id = pos[anchored], idv[anchored]
+        order = np.argsort(a_id, kind="stable")
+        self.by_id = a_pos[order]
+        self.at = np.searchsorted(a_id[order], np.arange(n_ids + 1))
+        # per segment, the OR of its forms' regex-group bits: which regexes can match where
+        # (one word of 64 groups at a time: a 1-D take is far faster than a 2-D gather)
+        # (a 0 after the last token keeps every index of reduceat in range)
+        empty = bounds[:-1] == bounds[1:]
+        self.seg_groups = []
+        for word in rc._fgroup:
+            g = np.bitwise_or.reduceat(np.append(np.take(word, ids), np.uint64(0)), bounds[:-1])
+            g[empty] = 0  # reduceat gives an empty range the value at its index
+            self.seg_groups.append(g)
+        self._occ: dict[int, np.ndarray] = {}
+        self._quoted: list[str] | None = None
+
+    # -- where things occur
+
+    def tokens_with(self, i: int) -> np.ndarray:
+        return self.by_id[self.at[i] : self.at[i + 1]]
+
+    def occurrences(self, t: int) -> np.ndarray:
+        """The first token of every occurrence of term ``t`` inside one segment, ascending."""
+        hit = self._occ.get(t)
+        if hit is None:
+            seq = self.rc.matcher.terms[t]
+            k = len(seq)
+            # look from the word that is rarest in this block
+            a = min(range(k), key=lambda j: self.at[seq[j] + 1] - self.at[seq[j]]) if k > 1 else 0
+            hit = self.tokens_with(seq[a]) - a
+            if k > 1 and len(hit):
+                hit = hit[(hit >= 0) & (hit + k <= len(self.ids))]
+                ok = self.tok_seg[hit] == self.tok_seg[hit + k - 1]
+                for j, pj in enumerate(seq):
+                    if j != a:
+                        ok &= _member(self.keys, (hit + j) * self.rc._n_ids + pj)
+                hit = hit[ok]
+            self._occ[t] = hit
+        return hit
+
+    def words(self, first: int, end: int) -> str:
+        forms = self.rc._forms
+        return " ".join([forms[i] for i in self.ids[first:end].tolist()])
+
+    def quoted(self) -> list[str]:
+        """The texts with straight quotes (same offsets), as the regexes see them."""
+        if self._quoted is None:
+            self._quoted = [t if t.isascii() else unify_quotes(t) for t in self.texts]
+        return self._quoted
+
+    # -- the rules
+
+    def keyword_hits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """(key, first token, end token, string id) of every keyword hit; strings beyond the forms listed."""
+        rc = self.rc
+        tok, code = _expand(self.pair_pos, rc._kw1[0][self.pair_id], rc._kw1[1][self.pair_id], rc._kw1[2])
+        starts, ends, codes, sids = [tok], [tok + 1], [code], [self.ids[tok].astype(np.int64)]
+        extra: dict[str, int] = {}
+        base = len(rc._forms)
+        for ci, t in rc._phrases:
+            occ = self.occurrences(t)
+            if len(occ):
+                k = len(rc.matcher.terms[t])
+                starts.append(occ)
+                ends.append(occ + k)
+                codes.append(np.full(len(occ), ci, dtype=np.int64))
+                # the words as written: one string per distinct sequence of forms
+                forms = self.ids[occ[:, None] + np.arange(k)]
+                distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
+                sid = [base + extra.setdefault(" ".join([rc._forms[f] for f in row]), len(extra)) for row in distinct.tolist()]
+                sids.append(np.asarray(sid, dtype=np.int64)[inverse.reshape(-1)])
+        start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
+        return self.tok_seg[start] * self.n_codes + code, start, end, sid, list(extra)
+
+    def vetoed(self) -> np.ndarray:
+        """The keys (segment * codes + code) vetoed by an exclude term, ascending."""
+        rc = self.rc
+        tok, code = _expand(self.pair_pos, rc._ex1[0][self.pair_id], rc._ex1[1][self.pair_id], rc._ex1[2])
+        keys = [self.tok_seg[tok] * self.n_codes + code]
+        for ci, t in rc._exclude_phrases:
+            occ = self.occurrences(t)
+            if len(occ):
+                keys.append(self.tok_seg[occ] * self.n_codes + ci)
+        return np.unique(np.concatenate(keys))
+
+    def near_pairs(self) -> dict[int, list[tuple[int, str]]]:
+        """key -> (first token, "A ... B") of every near pair."""
+        out: dict[int, list[tuple[int, str]]] = {}
+        terms = self.rc.matcher.terms
+        for ci, _, a, b, n in self.rc._near:
+            occ_a, occ_b = self.occurrences(a), self.occurrences(b)
+            if not len(occ_a) or not len(occ_b):
+                continue
+            ka, kb = len(terms[a]), len(terms[b])
+            # B after A: B starts 0..n words after A ends; A after B: A starts 0..n words after B ends
+            for lo_b, hi_b, b_first in ((occ_a + ka, occ_a + ka + n, False), (occ_a - n - kb, occ_a - kb, True)):
+                lo = np.searchsorted(occ_b, lo_b, "left")
+                hi = np.searchsorted(occ_b, hi_b, "right")
+                ia, ib = _expand(np.arange(len(occ_a)), lo, hi - lo, None)
+                if not len(ia):
+                    continue
+                sa, sb = occ_a[ia], occ_b[ib]
+                same = self.tok_seg[sa] == self.tok_seg[sb]
+                for x, y in zip(sa[same].tolist(), sb[same].tolist()):
+                    if b_first:
+                        first, text = y, f"{self.words(y, y + kb)} ... {self.words(x, x + ka)}"
+                    else:
+                        first, text = x, f"{self.words(x, x + ka)} ... {self.words(y, y + kb)}"
+                    out.setdefault(int(self.tok_seg[x]) * self.n_codes + ci, []).append((first, text))
+        return out
+
+    def regex_hits(self) -> dict[int, list[tuple[int, str]]]:
+        """key -> (regex index, matched text) of every regex that matches."""
+        out: dict[int, list[tuple[int, str]]] = {}
+        may_match = self.rc.regex_filter.may_match
+        everywhere = None
+        groups = self.seg_groups
+        for rx in self.rc._regexes:
+            if rx.need:
+                ok = None
+                for word, bits in rx.need_bits:
+                    has = (groups[word] & bits) == bits
+                    ok = has if ok is None else ok & has
+                cand = np.flatnonzero(ok)
+            else:
+                if everywhere is None:
+                    everywhere = np.arange(len(self.texts))
+                cand = everywhere
+            if not len(cand):
+                continue
+            if rx.lead >= 0:  # tried at a few words only: no need to look for its punctuation first
+                found = self._lead_search(rx, cand)
+            else:
+                quoted = self.quoted()
+                found = self._search(rx, [s for s in cand.tolist() if may_match(rx.pattern, quoted[s])])
+            for s, m in found:
+                out.setdefault(s * self.n_codes + rx.code, []).append((rx.index, self.texts[s][m.start() : m.end()]))
+        return out
+
+    def _search(self, rx: _Regex, cand: list[int]) -> list[tuple[int, re.Match[str]]]:
+        search, quoted = rx.pattern.search, self.quoted()
+        return [(s, m) for s in cand if (m := search(quoted[s]))]
+
+    def _lead_search(self, rx: _Regex, seg: np.ndarray) -> list[tuple[int, re.Match[str]]]:
+        """Try the regex at the words that can start a match, in text order (as ``search`` would)."""
+        # the tokens of the candidate segments whose form has the lead group
+        _, toks = _expand(np.zeros(len(seg), dtype=np.int64), self.bounds[seg], self.bounds[seg + 1] - self.bounds[seg], None)
+        toks = toks[self.rc.forms_with_group(rx.lead)[self.ids[toks]]]
+        match, lead_offsets, g = rx.pattern.match, self.rc.lead_offsets, rx.lead
+        found: list[tuple[int, re.Match[str]]] = []
+        done = -1
+        quoted = self.quoted()
+        for s, start, form in zip(self.tok_seg[toks].tolist(), self.starts[toks].tolist(), self.ids[toks].tolist()):
+            if s == done:
+                continue
+            text = quoted[s]
+            for off in lead_offsets(form, g):
+                m = match(text, start + off)
+                if m:
+                    found.append((s, m))
+                    done = s
+                    break
+        return found
+
+    # -- the codings
+
+    def codings(self) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+        """(segment, code, rule, matched) of every coding of the block, in segment and codebook order."""
+        rc, nc = self.rc, self.n_codes
+        key, start, end, sid, extra = self.keyword_hits()
+        # each keyword string once per coding, at its first (start, end); then in that order
+        order = np.lexsort((end, start, key))
+        key, sid = key[order], sid[order]
+        _, first = np.unique(key * (len(rc._forms) + len(extra)) + sid, return_index=True)
+        first.sort()
+        key, sid = key[first], sid[first]
+        strings = [*rc._forms, *extra]
+        words = [strings[i] for i in sid.tolist()]
+        kw_keys, kw_at, kw_count = np.unique(key, return_index=True, return_counts=True)
+        near = self.near_pairs()
+        regex = self.regex_hits()
+        keys = kw_keys
+        if near or regex:
+            keys = np.union1d(keys, np.fromiter([*near, *regex], dtype=np.int64))
+        if len(keys):
+            keys = keys[~_member(self.vetoed(), keys)]
+        if rc._restricted and len(keys):
+            keys = keys[self._allowed(keys)]
+        # the common case, keywords only: one string, or several joined
+        i = np.minimum(np.searchsorted(kw_keys, keys), max(len(kw_keys) - 1, 0))
+        has_kw = (kw_keys[i] == keys) if len(kw_keys) else np.zeros(len(keys), dtype=bool)
+        at, count = kw_at[i].tolist() if len(kw_keys) else [], kw_count[i].tolist() if len(kw_keys) else []
+        sep = MATCHED_SEP
+        matched = [words[a] if c == 1 else sep.join(words[a : a + c]) for a, c in zip(at, count)] if len(kw_keys) else [""] * len(keys)
+        rules = ["keyword"] * len(keys)
+        if near or regex:
+            for n, k in enumerate(keys.tolist()):
+                if k not in near and k not in regex:
+                    continue
+                fired = []
+                if has_kw[n]:
+                    fired.append(("keyword", words[at[n] : at[n] + count[n]]))
+                if k in regex:
+                    fired.append(("regex", _distinct(t for _, t in sorted(regex[k], key=itemgetter(0)))))
+                if k in near:
+                    fired.append(("near", _distinct(p for _, p in sorted(near[k]))))
+                rules[n] = RULE_SEP.join(kind for kind, _ in fired)
+                matched[n] = sep.join(m for _, ms in fired for m in ms)
+        return keys // nc, keys % nc, rules, matched
+
+    def _allowed(self, keys: np.ndarray) -> np.ndarray:
+        """Which (segment, code) keys pass their code's role and unit restrictions."""
+        rc, nc = self.rc, self.n_codes
+        ok = np.ones(len(keys), dtype=bool)
+        codes = keys % nc
+        for ci in rc._restricted:
+            cc = rc.codes[ci]
+            at = np.flatnonzero(codes == ci)
+            for i, s in zip(at.tolist(), (keys[at] // nc).tolist()):
+                if (cc.units is not None and self.units[s] not in cc.units) or (cc.roles is not None and self.roles[s] not in cc.roles):
+                    ok[i] = False
+        return ok
 
 
-def _term_occurrences(seq: tuple[int, ...], a: int, positions: Iterable[int], ids: list[frozenset[int]]) -> list[tuple[int, int]]:
-    """Return (first word, end word) of every run of consecutive words matching the patterns ``seq``.
+def _bit_words(bits: Iterable[int]) -> tuple[tuple[int, np.uint64], ...]:
+    """(word, mask) pairs of a set of bit numbers, 64 bits a word."""
+    words: dict[int, int] = {}
+    for b in bits:
+        words[b >> 6] = words.get(b >> 6, 0) | (1 << (b & 63))
+    return tuple((w, np.uint64(m)) for w, m in sorted(words.items()))
 
-    ``positions`` are where word ``a`` of the term (its anchor) matches, ascending.
+
+def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, length, values) of a list of sets of ints, as flat arrays."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    ptr = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(rows) else np.zeros(0, dtype=np.int64)
+    values = np.fromiter(chain.from_iterable(sorted(r) for r in rows), dtype=np.int64)
+    return ptr, lengths, values
+
+
+def _expand(items: np.ndarray, first: np.ndarray, count: np.ndarray, values: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Pair each item with ``count`` consecutive entries from ``first``: (item, value) pairs.
+
+    ``values`` None pairs the item with the indices themselves.
     """
-    k = len(seq)
-    if k == 1:
-        return [(i, i + 1) for i in positions]
-    n = len(ids)
-    return [
-        (i - a, i - a + k) for i in positions
-        if a <= i and i - a + k <= n and all(seq[j] in ids[i - a + j] for j in range(k))
-    ]
+    total = int(count.sum()) if len(count) else 0
+    item = np.repeat(items.astype(np.int64, copy=False), count)
+    index = np.repeat(first.astype(np.int64, copy=False) - np.cumsum(count) + count, count) + np.arange(total)
+    return item, (index if values is None else values[index].astype(np.int64, copy=False))
 
 
-def _near_pairs(
-    occ_a: list[tuple[int, int]], occ_b: list[tuple[int, int]], n: int, forms: list[str]
-) -> list[tuple[int, str]]:
-    """Return (first word, "A ... B" in text order) for every pair at most ``n`` words apart."""
-    pairs = []
-    for ia, ea in occ_a:
-        for ib, eb in occ_b:
-            if ib >= ea and ib - ea <= n:
-                pairs.append((ia, f"{' '.join(forms[ia:ea])} ... {' '.join(forms[ib:eb])}"))
-            elif ia >= eb and ia - eb <= n:
-                pairs.append((ib, f"{' '.join(forms[ib:eb])} ... {' '.join(forms[ia:ea])}"))
-    return pairs
+def _member(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """For each query: is it in the ascending array ``sorted_keys``?"""
+    if not len(sorted_keys):
+        return np.zeros(len(queries), dtype=bool)
+    i = np.searchsorted(sorted_keys, queries)
+    return sorted_keys[np.minimum(i, len(sorted_keys) - 1)] == queries
 
 
 class RegexPrefilter:
@@ -489,6 +635,13 @@ class RegexPrefilter:
             if any(lit in w if lit != _DIGIT else any(ch.isdecimal() for ch in w) for lit in literals):
                 found.add(g)
         return frozenset(found)
+
+    def word_groups(self, word: str) -> frozenset[int]:
+        """Return the ids of the groups met by one ``\\w+`` word (memoised)."""
+        hit = self.cache.get(word)
+        if hit is None:
+            hit = self.cache[word] = self._word_groups(word)
+        return hit
 
     def may_match(self, pattern: re.Pattern[str], quoted: str) -> bool:
         """False when the quote-unified text lacks punctuation the regex needs (a C-level test)."""
@@ -649,6 +802,33 @@ def _sequence_groups(
     return groups
 
 
+def _lead_group(pattern: str, flags: int) -> tuple[bool, tuple[str, ...]] | None:
+    """Return the group every match starts with, when the regex begins with ``\\b`` and literal words.
+
+    Such a match starts at the start of a ``\\w+`` word that begins (ignoring
+    case) with one of the alternatives, so it need only be tried there.
+
+    Examples
+    --------
+    >>> _lead_group(r"\\b(elk|ieder) (gesprek|overleg)", re.I)
+    (True, ('elk', 'ieder'))
+    >>> _lead_group(r"\\bwissel(s|t|en)?\\b", re.I)
+    (True, ('wissel',))
+    >>> _lead_group(r"\\bja\\b|\\bnee\\b", re.I)  # the parser factors out the common \\b
+    (True, ('ja', 'nee'))
+    >>> _lead_group(r"(?<![\\w-])leider", re.I) is None, _lead_group(r"\\b\\w*toetsen", re.I) is None
+    (True, True)
+    """
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return None
+    items, c = parsed
+    if len(items) < 2 or items[0] != (c.AT, c.AT_BOUNDARY):
+        return None
+    spelled, _ = _spelled(items, 1, c)
+    return (True, spelled) if spelled else None
+
+
 def _class_members(av: list[Any], c: Any) -> tuple[str, ...]:
     """The characters of a character class ``[...]`` of literals, ``(DIGIT,)`` for ``\\d``, else ()."""
     if av == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
@@ -804,20 +984,20 @@ def code(
     return _coded_frame(segs, rule_coder, seg_rows, code_idx, rules, matched, coder)
 
 
-def _run(rc: RuleCoder, segs: pd.DataFrame, progress: bool) -> tuple[list[int], list[int], list[str], list[str]]:
+def _run(rc: RuleCoder, segs: pd.DataFrame, progress: bool) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     texts = segs["text"].tolist()
     units = segs["unit"].tolist()
     roles = [None if not isinstance(r, str) else r for r in segs["role"].tolist()]
-    rows: Iterable[int] | None = None
-    if progress:
-        from tqdm import tqdm
+    if not progress:
+        return rc.code_segments(texts, units, roles)
+    from tqdm import tqdm
 
-        rows = tqdm(range(len(texts)), total=len(texts), unit="segment", desc="coding", leave=False)
-    return rc.code_segments(texts, units, roles, rows)
+    with tqdm(total=len(texts), unit="segment", desc="coding", leave=False) as bar:
+        return rc.code_segments(texts, units, roles, progress=bar.update)
 
 
 def _coded_frame(
-    segs: pd.DataFrame, rc: RuleCoder, seg_rows: list[int], code_idx: list[int],
+    segs: pd.DataFrame, rc: RuleCoder, seg_rows: np.ndarray, code_idx: np.ndarray,
     rules: list[str], matched: list[str], coder: str,
 ) -> pd.DataFrame:
     extra = [c for c in segs.columns if c not in SEGMENT_COLUMNS and c not in CODED_COLUMNS]
