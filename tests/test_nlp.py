@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import marshal
+import os
+import re
+import zlib
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +155,176 @@ def test_stemmer_is_nltks_dutch_snowball():
     sample = sorted(table)[::97] + ["leerkrachten", "gesprekken", "coordinatoren", "ideeën", "samenwerkingsverbanden"]
     nltk_stem = DutchStemmer().stem
     assert [nlp.stem(w) for w in sample] == [nltk_stem(nlp.norm(w)) for w in sample]
+
+
+# -- the lemma table and its disk cache ------------------------------------------
+
+_DROPPED = str.maketrans("", "", "'-‐‑")
+
+
+def _two_pass_reading(source: str) -> tuple[dict[str, str], frozenset[str]]:
+    """The lemma tables read the slow, obvious way: every string normalised, two passes."""
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        raw = json.load(fh)
+
+    def plain(word: str) -> str:
+        return nlp.strip_diacritics(word.lower()).translate(_DROPPED)
+
+    table: dict[str, str] = {}
+    for form, lemma in raw.items():
+        table[form] = plain(lemma)
+    for form, lemma in raw.items():
+        if plain(form) != form:
+            table.setdefault(plain(form), plain(lemma))
+    return table, frozenset(table.values())
+
+
+@pytest.fixture(scope="module")
+def fresh_tables() -> tuple[dict[str, str], frozenset[str]]:
+    return nlp._build_lemma_tables(nlp._lemma_source()[0])
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """An empty cache folder for the lemma table, and an empty in-memory cache around the test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(folder))
+    nlp._lemma_tables.cache_clear()
+    yield folder
+    nlp._lemma_tables.cache_clear()
+
+
+def _forbid_building(monkeypatch) -> None:
+    def built(source):
+        raise AssertionError(f"the lemma table was built from {source}, not read from the cache")
+
+    monkeypatch.setattr(nlp, "_build_lemma_tables", built)
+
+
+def test_lemma_table_equals_the_two_pass_reading_in_order(fresh_tables):
+    table, known = fresh_tables
+    expected_table, expected_known = _two_pass_reading(nlp._lemma_source()[0])
+    assert list(table.items()) == list(expected_table.items())
+    assert known == expected_known
+    # hand-checked entries: a lemma with diacritics is normalised; the
+    # diacritic-free spelling of a form is added, unless it is a form itself
+    assert table["coördinatoren"] == table["coordinatoren"] == "coordinator"
+    assert table["e-mails"] == table["emails"] == "email"
+    assert (table["priëlen"], table["prielen"]) == ("prieel", "priel")
+    assert {"coordinator", "email", "prieel", "priel"} <= known
+    assert "coördinator" not in known
+
+
+def test_lemma_cache_is_written_then_read(cache_dir, monkeypatch, fresh_tables):
+    assert nlp._lemma_tables() == fresh_tables
+    files = list(cache_dir.glob("*"))
+    assert [f.name for f in files] == [files[0].name]
+    assert re.fullmatch(r"nl_lemma_lookup-[0-9a-f]{8}\.bin", files[0].name)
+    nlp._lemma_tables.cache_clear()
+    _forbid_building(monkeypatch)
+    table, known = nlp._lemma_tables()
+    assert list(table.items()) == list(fresh_tables[0].items())
+    assert known == fresh_tables[1]
+
+
+def _cache_file(folder):
+    (path,) = folder.glob("nl_lemma_lookup-*.bin")
+    return path
+
+
+def _file_for(key: str, payload: bytes) -> bytes:
+    """A cache file in the documented layout, with a correct checksum."""
+    body = len(key.encode()).to_bytes(4, "little") + key.encode() + payload
+    return nlp._CACHE_MAGIC + zlib.crc32(body).to_bytes(4, "little") + body
+
+
+def test_corrupt_lemma_cache_is_ignored_and_rewritten(cache_dir, monkeypatch, fresh_tables):
+    nlp._lemma_tables()
+    path = _cache_file(cache_dir)
+    good = path.read_bytes()
+    key = nlp._lemma_cache_key(*nlp._lemma_source())
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x01
+    corruptions = {
+        "empty": b"",
+        "garbage": b"not a cache at all",
+        "truncated": good[: len(good) // 2],
+        "one bit flipped": bytes(flipped),
+        "checksum right, payload broken": _file_for(key, b"\xff\x00broken"),
+        "checksum right, not a table": _file_for(key, marshal.dumps(["huis", "huizen"])),
+        "checksum right, empty table": _file_for(key, marshal.dumps({})),
+    }
+    for name, data in corruptions.items():
+        path.write_bytes(data)
+        nlp._lemma_tables.cache_clear()
+        assert nlp._lemma_tables() == fresh_tables, name
+        assert path.read_bytes()[: len(nlp._CACHE_MAGIC)] == nlp._CACHE_MAGIC, name
+        assert len(path.read_bytes()) > len(good) // 2, name
+    # the rewritten file is read back without building
+    nlp._lemma_tables.cache_clear()
+    _forbid_building(monkeypatch)
+    assert nlp._lemma_tables() == fresh_tables
+    assert list(cache_dir.glob("*.tmp")) == []
+
+
+def test_lemma_cache_of_another_key_is_not_used(cache_dir, tmp_path, monkeypatch, fresh_tables):
+    real_source, version = nlp._lemma_source()
+    source = tmp_path / "nl_lemma_lookup.json.gz"
+    source.write_bytes(open(real_source, "rb").read())
+    monkeypatch.setattr(nlp, "_lemma_source", lambda: (str(source), version))
+    old_key = nlp._lemma_cache_key(str(source), version)
+    old_path = nlp._lemma_cache_path(old_key)
+    nlp._write_lemma_cache(old_path, old_key, {"huizen": "woning"})
+    # same key: the (doctored) cache is used, which shows this test can tell
+    assert nlp._lemma_tables() == ({"huizen": "woning"}, frozenset({"woning"}))
+
+    info = os.stat(source)
+    os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))  # the source changed
+    new_key = nlp._lemma_cache_key(str(source), version)
+    assert new_key != old_key
+    nlp._lemma_tables.cache_clear()
+    assert nlp._lemma_tables() == fresh_tables
+
+    # a file under the new key's name that holds the old key is not read either
+    new_path = nlp._lemma_cache_path(new_key)
+    os.replace(old_path, new_path)
+    nlp._lemma_tables.cache_clear()
+    assert nlp._lemma_tables() == fresh_tables
+
+    # nor a cache of another normalisation
+    nlp._write_lemma_cache(new_path, new_key, {"huizen": "woning"})
+    monkeypatch.setattr(nlp, "LEMMA_CACHE_VERSION", nlp.LEMMA_CACHE_VERSION + 1)
+    nlp._lemma_tables.cache_clear()
+    assert nlp._lemma_tables() == fresh_tables
+
+
+def test_unwritable_lemma_cache_dir_still_gives_the_table(tmp_path, monkeypatch, fresh_tables):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder's parent should be", encoding="utf-8")
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(blocker / "cache"))
+    nlp._lemma_tables.cache_clear()
+    try:
+        assert nlp._lemma_tables() == fresh_tables
+    finally:
+        nlp._lemma_tables.cache_clear()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(tmp_path / "qk"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert nlp._cache_dir() == str(tmp_path / "qk")
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", "")
+    assert nlp._cache_dir() == os.path.join(str(tmp_path / "xdg"), "qualkit")
+    monkeypatch.delenv("QUALKIT_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert nlp._cache_dir() == os.path.join(str(tmp_path / "home"), ".cache", "qualkit")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abz09AZéë-'’\n ", max_size=6), max_size=8))
+def test_not_plain_flags_mark_exactly_the_words_plain_would_change(words):
+    flags = [bool(flag) for flag in nlp._not_plain_flags(words)]
+    assert flags == [re.search(r"[^a-z0-9]", w) is not None for w in words]
+    assert all(nlp._plain(w) == w for w, flag in zip(words, flags) if not flag)

@@ -39,10 +39,16 @@ Examples
 
 from __future__ import annotations
 
-import gzip
-import json
+import contextlib
+import importlib.util
+import itertools
+import marshal
+import os
 import re
+import sys
+import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -155,33 +161,210 @@ def words(text: str) -> list[str]:
 
 # -- lemmas ------------------------------------------------------------------
 
+#: bump whenever the lemma table's normalisation changes (:func:`_plain`,
+#: :func:`_build_lemma_tables`): it is part of the cache key, so a cache written
+#: with another normalisation is never read
+LEMMA_CACHE_VERSION = 1
+#: the first bytes of a lemma cache file
+_CACHE_MAGIC = b"qualkit lemma cache\n"
+#: the characters :func:`_plain` leaves alone in a plain word (ASCII lowercase and digits)
+_PLAIN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
+#: a word with a character outside ``_PLAIN_BYTES``
+_NOT_PLAIN = re.compile(r"[^a-z0-9]").search
+
 
 @lru_cache(maxsize=1)
 def _lemma_tables() -> tuple[dict[str, str], frozenset[str]]:
     """Return (normalised form -> normalised lemma, the set of known lemmas).
 
-    Read once from spacy-lookups-data's Dutch ``lemma_lookup`` table (the table
-    spaCy's lookup lemmatizer uses); reading the file directly takes a fraction
-    of a second where building a spaCy pipeline takes seconds.
-    """
-    import spacy_lookups_data
+    Built from spacy-lookups-data's Dutch ``lemma_lookup`` table (the table
+    spaCy's lookup lemmatizer uses) by :func:`_build_lemma_tables`: reading the
+    file directly takes a fraction of a second where building a spaCy pipeline
+    takes seconds.
 
-    with gzip.open(str(spacy_lookups_data.get_file("nl_lemma_lookup.json.gz")), "rt", encoding="utf-8") as fh:
-        raw: dict[str, str] = json.load(fh)
-    table: dict[str, str] = {}
-    # exact entries first, so that a form with diacritics keeps its own lemma
-    # when its diacritic-free spelling is also a word of its own
-    for form, lemma in raw.items():
-        table[form] = _plain(lemma)
-    for form, lemma in raw.items():
-        key = _plain(form)
-        if key != form:
-            table.setdefault(key, _plain(lemma))
-    known = frozenset(table.values())
+    The finished table is also cached on disk, which makes the first call in a
+    new process about three times faster. The cache folder is
+    ``$QUALKIT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/qualkit``, else
+    ``~/.cache/qualkit``; the file is ``nl_lemma_lookup-<hash>.bin``. Its key
+    (stored in the file and checked on reading) is the source file's path, size
+    and modification time, the spacy-lookups-data version, the Python version
+    and :data:`LEMMA_CACHE_VERSION`, so a changed source or normalisation never
+    reads stale data. To clear the cache, delete the folder or its
+    ``nl_lemma_lookup-*.bin`` files: the next call rebuilds and rewrites it. A
+    missing, unreadable or corrupt file (its contents are checksummed) is
+    rebuilt; an unwritable folder only means every process builds the table.
+    """
+    source, version = _lemma_source()
+    try:
+        key = _lemma_cache_key(source, version)
+        path = _lemma_cache_path(key)
+    except OSError:  # the source cannot be inspected: build (and fail there if it cannot be read)
+        path = None
+    if path is not None:
+        table = _read_lemma_cache(path, key)
+        if table is not None:
+            return table, frozenset(table.values())
+    table, known = _build_lemma_tables(source)
+    if path is not None:
+        _write_lemma_cache(path, key, table)
     return table, known
 
 
+def _lemma_source() -> tuple[str, str]:
+    """Return the path of spacy-lookups-data's Dutch lemma table and the package's version.
+
+    Found without importing the package, whose import (``importlib.resources``)
+    costs as much as reading the whole cache.
+    """
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is not None and spec.submodule_search_locations:
+        package = list(spec.submodule_search_locations)[0]
+        source = os.path.join(package, "data", "nl_lemma_lookup.json.gz")
+        try:
+            with open(os.path.join(package, "about.py"), encoding="utf-8") as fh:
+                found = re.search(r"""__version__\s*=\s*["']([^"']+)["']""", fh.read())
+        except OSError:
+            found = None
+        if found and os.path.isfile(source):
+            return source, found.group(1)
+    import spacy_lookups_data  # an unusual installation (or none: then the ImportError says so)
+
+    return str(spacy_lookups_data.get_file("nl_lemma_lookup.json.gz")), spacy_lookups_data.__version__
+
+
+def _cache_dir() -> str | None:
+    """Return qualkit's cache folder (it may not exist yet), None if there is no home folder.
+
+    ``$QUALKIT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/qualkit``, else
+    ``~/.cache/qualkit``.
+    """
+    if os.environ.get("QUALKIT_CACHE_DIR"):
+        return os.environ["QUALKIT_CACHE_DIR"]
+    if os.environ.get("XDG_CACHE_HOME"):
+        return os.path.join(os.environ["XDG_CACHE_HOME"], "qualkit")
+    home = os.path.expanduser("~")
+    return None if home.startswith("~") else os.path.join(home, ".cache", "qualkit")
+
+
+def _lemma_cache_key(source: str, version: str) -> str:
+    """Return the cache key: everything the cached table is derived from."""
+    info = os.stat(source)
+    return repr(("nl_lemma_lookup", LEMMA_CACHE_VERSION, os.path.realpath(source), info.st_size,
+                 info.st_mtime_ns, version, sys.implementation.cache_tag, marshal.version))
+
+
+def _lemma_cache_path(key: str) -> str | None:
+    """Return the cache file for ``key`` (None without a cache folder)."""
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    return os.path.join(folder, f"nl_lemma_lookup-{zlib.crc32(key.encode('utf-8')):08x}.bin")
+
+
+def _read_lemma_cache(path: str, key: str) -> dict[str, str] | None:
+    """Return the table stored at ``path`` for ``key``; None if missing, unreadable, corrupt or of another key.
+
+    The file is the magic bytes, the CRC-32 of the rest, the key's length (4
+    bytes) and UTF-8 text, and the marshalled table. Marshal loads this dict
+    of strings as fast as pickle does (the alternatives measured were no
+    faster), and unlike pickle it cannot run code.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    start = len(_CACHE_MAGIC) + 4
+    if data[: len(_CACHE_MAGIC)] != _CACHE_MAGIC or int.from_bytes(data[start - 4 : start], "little") != zlib.crc32(data[start:]):
+        return None
+    key_end = start + 4 + int.from_bytes(data[start : start + 4], "little")
+    if data[start + 4 : key_end] != key.encode("utf-8"):
+        return None
+    try:
+        table = marshal.loads(data[key_end:])
+    except (ValueError, EOFError, TypeError):  # damaged in a way the checksum missed
+        return None
+    return table if isinstance(table, dict) and table else None
+
+
+def _write_lemma_cache(path: str, key: str, table: dict[str, str]) -> None:
+    """Store ``table`` at ``path`` for ``key`` (see :func:`_read_lemma_cache`); on any OS error, store nothing.
+
+    Written to a temporary file that then replaces ``path`` at once, so a
+    reader (another process) sees the old file or the whole new one.
+    """
+    key_bytes = key.encode("utf-8")
+    body = len(key_bytes).to_bytes(4, "little") + key_bytes + marshal.dumps(table, 4)
+    data = _CACHE_MAGIC + zlib.crc32(body).to_bytes(4, "little") + body
+    temp = f"{path}.{os.getpid()}-{time.time_ns()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def _build_lemma_tables(source: str) -> tuple[dict[str, str], frozenset[str]]:
+    """Return the tables of :func:`_lemma_tables` computed from the JSON source (no cache).
+
+    Each lemma is normalised with :func:`_plain`; then each form whose
+    normalised spelling differs from it is added under that spelling too,
+    unless that spelling is already a form: the exact entries come first, so a
+    form with diacritics keeps its own lemma when its diacritic-free spelling
+    is also a word of its own. :func:`_plain` leaves plain lowercase ASCII
+    alone, so only the few thousand forms and lemmas that are not plain are
+    looked at one by one (:func:`_not_plain_flags` finds them).
+    """
+    import gzip  # only here: a warm cache never needs them
+    import json
+
+    with gzip.open(source, "rb") as fh:
+        table: dict[str, str] = json.loads(fh.read())
+    forms, lemmas = list(table), list(table.values())
+    done: dict[str, str] = {}
+    for form in itertools.compress(forms, _not_plain_flags(lemmas)):
+        lemma = table[form]
+        plain = done.get(lemma)
+        if plain is None:
+            plain = done[lemma] = _plain(lemma)
+        table[form] = plain
+    for form in itertools.compress(forms, _not_plain_flags(forms)):
+        key = _plain(form)
+        if key != form:
+            table.setdefault(key, table[form])
+    return table, frozenset(table.values())
+
+
+def _not_plain_flags(words: Sequence[str]) -> Iterable[object]:
+    """Return a flag per word, true where the word has a character outside a-z and 0-9.
+
+    Done on all words at once: the words joined by newlines, as UTF-8 bytes,
+    with the plain characters deleted and split again; a word's leftover bytes
+    are its flag (empty: plain). A word with a newline in it would break the
+    split, so then each word is searched on its own.
+
+    Examples
+    --------
+    >>> [bool(flag) for flag in _not_plain_flags(["huis", "Huis", "één", "co-op", "b12", ""])]
+    [False, True, True, True, False, False]
+    """
+    if not words:
+        return []
+    text = "\n".join(words)
+    if text.count("\n") != len(words) - 1:
+        return map(_NOT_PLAIN, words)
+    return text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES).split(b"\n")
+
+
 def _plain(word: str) -> str:
+    """Return ``word`` lowercase, without diacritics, hyphens and apostrophes (the lemma table's normalisation)."""
     if word.isascii() and word.isalnum() and word.islower():  # most entries: nothing to do
         return word
     return strip_diacritics(word.lower()).translate(_INWORD)
