@@ -56,7 +56,7 @@ from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
 from ._tokenize import tokenize
-from .nlp import TermMatcher, unify_quotes
+from .nlp import _QUOTES, TermMatcher, unify_quotes
 
 #: the rule kinds in the order they are named in the ``rule`` column
 RULE_KINDS = ("keyword", "regex", "near")
@@ -94,8 +94,16 @@ class _Regex:
     need_bits: tuple[tuple[int, np.uint64], ...]
     #: the group every match starts with at a word start (``\\b(elk|ieder) ...``), else -1
     lead: int
+    #: punctuation the text must contain: one character of each tuple
+    punctuation: tuple[tuple[str, ...], ...]
+    #: the lead word is exactly one of these (folded), when known
+    lead_words: frozenset[str] | None
+    #: the next token starts with one of these (folded), when known
+    second_words: tuple[str, ...] | None
 
 
+#: the characters :func:`qualkit.nlp.unify_quotes` changes
+_CURLY_QUOTE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
 #: segments coded per block: bounds the memory of the flat arrays, and paces the progress bar
 BLOCK = 50_000
 
@@ -199,15 +207,31 @@ class RuleCoder:
                 if seqs[a] and seqs[b]:
                     self._near.append((ci, j, a, b, n))
             for j, (pattern, need) in enumerate(self.regex_filter.requirements.get(ci, ())):
-                lead = _lead_group(pattern.pattern, pattern.flags)
-                self._regexes.append(_Regex(ci, j, pattern, tuple(sorted(need)), _bit_words(g - n_patterns for g in need),
-                                            groups.get(lead, -1) if lead else -1))
+                lead, words, seconds = _lead_groups(pattern.pattern, pattern.flags)
+                self._regexes.append(_Regex(
+                    ci, j, pattern, tuple(sorted(need)), _bit_words(g - n_patterns for g in need),
+                    groups.get(lead, -1) if lead else -1, self.regex_filter.punctuation.get(pattern, ()),
+                    frozenset(words) if words and lead in groups else None, seconds if lead in groups else None,
+                ))
         self._kw1 = _csr(kw1)
         self._ex1 = _csr(ex1)
         #: the patterns of the words of the terms whose occurrences are looked for (phrases, near)
         self._in_terms = np.zeros(self._n_ids, dtype=bool)
         used = {t for _, t in (*self._phrases, *self._exclude_phrases)} | {t for x in self._near for t in x[2:4]}
         self._in_terms[[p for t in used for p in seqs[t]]] = True
+        #: the punctuation the searched regexes need: a bit per set of characters, and a table from
+        #: character (code point) to its bits; a curly quote counts as the quote unify_quotes makes it
+        self._punct_bit: dict[tuple[str, ...], int] = {}
+        for rx in self._regexes:
+            if rx.lead < 0:
+                for chars in rx.punctuation:
+                    self._punct_bit.setdefault(chars, len(self._punct_bit))
+        variants = {chars: {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)} for chars in self._punct_bit}
+        top = max((ord(ch) for vs in variants.values() for ch in vs), default=0)
+        self._punct_lut = np.zeros(top + 2, dtype=np.uint64)  # the last entry (0) for every other character
+        for chars, vs in variants.items():
+            for ch in vs:
+                self._punct_lut[ord(ch)] |= np.uint64(1 << self._punct_bit[chars])
         #: codes with a role or unit restriction
         self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
         #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
@@ -219,19 +243,34 @@ class RuleCoder:
         self._flen = np.zeros(0, dtype=np.int64)
         self._fgroup = np.zeros(((len(self.regex_filter.groups) + 63) // 64, 0), dtype=np.uint64)  # word x form
         self._with_group: dict[int, np.ndarray] = {}
+        #: a \\w+ word (folded as the regex prefilter folds it) -> the forms that contain it
+        self._word_forms: dict[str, list[int]] = {}
+        self._with_word: dict[frozenset[str], np.ndarray] = {}
+        self._starting: dict[tuple[str, ...], np.ndarray] = {}
+        #: pattern -> the ids of the forms that match it (and as an array, made when asked)
+        self._pattern_forms: dict[int, list[int]] = {}
+        self._pattern_array: dict[int, np.ndarray] = {}
+        self._fchars = np.zeros(0, dtype=np.int64)  # each form's length in characters
         #: (form id, group) -> where in the form a word starts that meets the group (lead groups only)
-        self._lead_offsets: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._lead_offsets: dict[tuple[int, int, frozenset[str] | None], tuple[int, ...]] = {}
 
     def _learn(self) -> None:
         """Analyse the forms added to the vocabulary since the last call (each form once)."""
         new = list(islice(self._vocab, len(self._forms), None))
         match_form, form_groups, shift = self.matcher.match_form, self.regex_filter.form_groups, self.regex_filter.shift
         found = [sorted(match_form(w)) for w in new]
+        fold, word_forms = self.regex_filter.fold, self._word_forms
+        for i, (w, patterns) in enumerate(zip(new, found), start=len(self._forms)):
+            for p in patterns:
+                self._pattern_forms.setdefault(p, []).append(i)
+            for word in RegexPrefilter._WORD.findall(w):
+                word_forms.setdefault(fold(word), []).append(i)
         groups = np.zeros((self._fgroup.shape[0], len(new)), dtype=np.uint64)
         for i, w in enumerate(new):
             for g in form_groups(w):
                 groups[(g - shift) >> 6, i] |= np.uint64(1 << ((g - shift) & 63))
         self._fgroup = np.concatenate([self._fgroup, groups], axis=1)
+        self._fchars = np.concatenate([self._fchars, np.fromiter(map(len, new), dtype=np.int64, count=len(new))])
         self._forms += new
         lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
         self._flen = np.concatenate([self._flen, lengths])
@@ -272,15 +311,48 @@ class RuleCoder:
             hit = self._with_group[group] = ((self._fgroup[g >> 6] >> np.uint64(g & 63)) & np.uint64(1)) == 1
         return hit
 
-    def lead_offsets(self, form_id: int, group: int) -> tuple[int, ...]:
-        """Where in a form (character offsets) a ``\\w+`` word starts that meets a regex group."""
-        key = (form_id, group)
+    def forms_with_pattern(self, pattern: int) -> np.ndarray:
+        """The ids of the forms that match keyword pattern ``pattern``."""
+        forms = self._pattern_forms.get(pattern, ())
+        hit = self._pattern_array.get(pattern)
+        if hit is None or len(hit) != len(forms):
+            hit = self._pattern_array[pattern] = np.asarray(forms, dtype=np.int32)
+        return hit
+
+    def forms_with_word(self, words: frozenset[str]) -> np.ndarray:
+        """A boolean per form id: does the form contain one of ``words`` as a whole ``\\w+`` word (folded)?"""
+        hit = self._with_word.get(words)
+        if hit is None or len(hit) != len(self._forms):
+            hit = np.zeros(len(self._forms), dtype=bool)
+            for w in words:
+                hit[self._word_forms.get(w, [])] = True
+            self._with_word[words] = hit
+        return hit
+
+    def forms_starting(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        """A boolean per form id: does the form's first ``\\w+`` word (folded) start with one of ``prefixes``?"""
+        hit = self._starting.get(prefixes)
+        if hit is None or len(hit) != len(self._forms):
+            done = 0 if hit is None else len(hit)  # only the forms learnt since are new
+            fold, first = self.regex_filter.fold, RegexPrefilter._WORD.search
+            more = np.fromiter((fold(m.group()).startswith(prefixes) if (m := first(w)) else False for w in self._forms[done:]),
+                               dtype=bool, count=len(self._forms) - done)
+            hit = self._starting[prefixes] = more if hit is None else np.concatenate([hit, more])
+        return hit
+
+    def lead_offsets(self, form_id: int, rx: _Regex) -> tuple[int, ...]:
+        """Where in a form (character offsets) a ``\\w+`` word starts that can start a match of ``rx``."""
+        key = (form_id, rx.lead, rx.lead_words)
         hit = self._lead_offsets.get(key)
         if hit is None:
-            word_groups = self.regex_filter.word_groups
-            hit = self._lead_offsets[key] = tuple(
-                m.start() for m in RegexPrefilter._WORD.finditer(self._forms[form_id]) if group in word_groups(m.group())
-            )
+            words = RegexPrefilter._WORD.finditer(self._forms[form_id])
+            if rx.lead_words is not None:
+                fold = self.regex_filter.fold
+                hit = tuple(m.start() for m in words if fold(m.group()) in rx.lead_words)
+            else:
+                word_groups = self.regex_filter.word_groups
+                hit = tuple(m.start() for m in words if rx.lead in word_groups(m.group()))
+            self._lead_offsets[key] = hit
         return hit
 
 
@@ -301,12 +373,11 @@ class _Block:
         hot = np.flatnonzero(rc._flen[ids])
         pos, idv = _expand(hot, rc._fptr[ids[hot]], rc._flen[ids[hot]], rc._fval)
         n_ids = rc._n_ids
-        self.keys = pos * n_ids + idv  # ascending: a membership test is a binary search
         self.pair_pos, self.pair_id = pos, idv
         # the tokens of each anchor pattern (where term occurrences are looked for from), ascending
         anchored = rc._in_terms[idv]
         a_pos, a_id = pos[anchored], idv[anchored]
-        order = np.argsort(a_id, kind="stable")
+        order = np.argsort(a_id.astype(np.int16 if n_ids < 1 << 15 else np.int32), kind="stable")  # radix sort
         self.by_id = a_pos[order]
         self.at = np.searchsorted(a_id[order], np.arange(n_ids + 1))
         # per segment, the OR of its forms' regex-group bits: which regexes can match where
@@ -320,6 +391,7 @@ class _Block:
             self.seg_groups.append(g)
         self._occ: dict[int, np.ndarray] = {}
         self._quoted: list[str] | None = None
+        self._punct: np.ndarray | None = None
 
     # -- where things occur
 
@@ -340,7 +412,7 @@ class _Block:
                 ok = self.tok_seg[hit] == self.tok_seg[hit + k - 1]
                 for j, pj in enumerate(seq):
                     if j != a:
-                        ok &= _member(self.keys, (hit + j) * self.rc._n_ids + pj)
+                        ok &= np.isin(self.ids[hit + j], self.rc.forms_with_pattern(pj), kind="table")
                 hit = hit[ok]
             self._occ[t] = hit
         return hit
@@ -352,8 +424,23 @@ class _Block:
     def quoted(self) -> list[str]:
         """The texts with straight quotes (same offsets), as the regexes see them."""
         if self._quoted is None:
-            self._quoted = [t if t.isascii() else unify_quotes(t) for t in self.texts]
+            has_quote = _CURLY_QUOTE.search
+            self._quoted = [unify_quotes(t) if has_quote(t) else t for t in self.texts]
         return self._quoted
+
+    def has_chars(self, chars: tuple[str, ...]) -> np.ndarray:
+        """Per segment: does its quote-unified text contain one of ``chars`` (a set the coder knows)?"""
+        if self._punct is None:
+            # every text at once: code points -> punctuation bits -> OR per text (a NUL after each
+            # text keeps every range non-empty)
+            lut = self.rc._punct_lut
+            codes = np.frombuffer("\0".join([*self.texts, ""]).encode("utf-32-le"), dtype=np.uint32)
+            bits = lut[np.minimum(codes, len(lut) - 1)]
+            lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
+            at = np.cumsum(lengths + 1) - lengths - 1
+            self._punct = np.bitwise_or.reduceat(bits, at) if len(at) else np.zeros(0, dtype=np.uint64)
+        bit = np.uint64(1 << self.rc._punct_bit[chars])
+        return (self._punct & bit) != 0
 
     # -- the rules
 
@@ -419,27 +506,18 @@ class _Block:
     def regex_hits(self) -> dict[int, list[tuple[int, str]]]:
         """key -> (regex index, matched text) of every regex that matches."""
         out: dict[int, list[tuple[int, str]]] = {}
-        may_match = self.rc.regex_filter.may_match
-        everywhere = None
         groups = self.seg_groups
         for rx in self.rc._regexes:
-            if rx.need:
-                ok = None
-                for word, bits in rx.need_bits:
-                    has = (groups[word] & bits) == bits
-                    ok = has if ok is None else ok & has
-                cand = np.flatnonzero(ok)
-            else:
-                if everywhere is None:
-                    everywhere = np.arange(len(self.texts))
-                cand = everywhere
+            ok = np.ones(len(self.texts), dtype=bool)
+            for word, bits in rx.need_bits:
+                ok &= (groups[word] & bits) == bits
+            if rx.lead < 0:  # searched in the whole text: first make sure its punctuation is there
+                for chars in rx.punctuation:
+                    ok &= self.has_chars(chars)
+            cand = np.flatnonzero(ok)
             if not len(cand):
                 continue
-            if rx.lead >= 0:  # tried at a few words only: no need to look for its punctuation first
-                found = self._lead_search(rx, cand)
-            else:
-                quoted = self.quoted()
-                found = self._search(rx, [s for s in cand.tolist() if may_match(rx.pattern, quoted[s])])
+            found = self._lead_search(rx, cand) if rx.lead >= 0 else self._search(rx, cand.tolist())
             for s, m in found:
                 out.setdefault(s * self.n_codes + rx.code, []).append((rx.index, self.texts[s][m.start() : m.end()]))
         return out
@@ -452,8 +530,18 @@ class _Block:
         """Try the regex at the words that can start a match, in text order (as ``search`` would)."""
         # the tokens of the candidate segments whose form has the lead group
         _, toks = _expand(np.zeros(len(seg), dtype=np.int64), self.bounds[seg], self.bounds[seg + 1] - self.bounds[seg], None)
-        toks = toks[self.rc.forms_with_group(rx.lead)[self.ids[toks]]]
-        match, lead_offsets, g = rx.pattern.match, self.rc.lead_offsets, rx.lead
+        with_lead = self.rc.forms_with_group(rx.lead) if rx.lead_words is None else self.rc.forms_with_word(rx.lead_words)
+        toks = toks[with_lead[self.ids[toks]]]
+        if rx.second_words is not None and len(toks):
+            # the next token starts one character after this one ends, in the same segment, with a second word
+            nxt = np.minimum(toks + 1, len(self.ids) - 1)
+            ids = self.ids
+            toks = toks[
+                (nxt > toks) & (self.tok_seg[nxt] == self.tok_seg[toks])
+                & (self.starts[nxt] == self.starts[toks] + self.rc._fchars[ids[toks]] + 1)
+                & self.rc.forms_starting(rx.second_words)[ids[nxt]]
+            ]
+        match, lead_offsets = rx.pattern.match, self.rc.lead_offsets
         found: list[tuple[int, re.Match[str]]] = []
         done = -1
         quoted = self.quoted()
@@ -461,7 +549,7 @@ class _Block:
             if s == done:
                 continue
             text = quoted[s]
-            for off in lead_offsets(form, g):
+            for off in lead_offsets(form, rx):
                 m = match(text, start + off)
                 if m:
                     found.append((s, m))
@@ -501,9 +589,9 @@ class _Block:
         matched = [words[a] if c == 1 else sep.join(words[a : a + c]) for a, c in zip(at, count)] if len(kw_keys) else [""] * len(keys)
         rules = ["keyword"] * len(keys)
         if near or regex:
-            for n, k in enumerate(keys.tolist()):
-                if k not in near and k not in regex:
-                    continue
+            special = np.fromiter(near.keys() | regex.keys(), dtype=np.int64)
+            where = np.flatnonzero(_member(np.sort(special), keys))
+            for n, k in zip(where.tolist(), keys[where].tolist()):
                 fired = []
                 if has_kw[n]:
                     fired.append(("keyword", words[at[n] : at[n] + count[n]]))
@@ -612,28 +700,51 @@ class RegexPrefilter:
         #: the required groups: (anchored at a word start, literals), in id order
         self.groups: list[tuple[bool, tuple[str, ...]]] = sorted(group_ids, key=group_ids.__getitem__)
         # anchored literals are found by looking up the word's prefixes; the others by substring
+        # (a dict look-up per prefix or substring of the word: cheap for every distinct word)
         self.prefix_groups: dict[str, set[int]] = {}
-        self.inner_groups: list[tuple[int, tuple[str, ...]]] = []
+        self.inner_groups: dict[str, set[int]] = {}
+        self.digit_groups: set[int] = set()
         for g, (anchored, literals) in enumerate(self.groups):
-            if anchored:
-                for lit in literals:
-                    self.prefix_groups.setdefault(lit, set()).add(shift + g)
-            else:
-                self.inner_groups.append((shift + g, literals))
+            for lit in literals:
+                if lit == _DIGIT:
+                    self.digit_groups.add(shift + g)
+                else:
+                    (self.prefix_groups if anchored else self.inner_groups).setdefault(lit, set()).add(shift + g)
         self.longest = max((len(x) for x in self.prefix_groups), default=0)
+        #: first two characters -> (literal, groups) of the inner literals (one-character ones apart)
+        self.inner_by_first: dict[str, list[tuple[str, set[int]]]] = {}
+        self.inner_single = {lit: gs for lit, gs in self.inner_groups.items() if len(lit) == 1}
+        for lit, gs in self.inner_groups.items():
+            if len(lit) > 1:
+                self.inner_by_first.setdefault(lit[:2], []).append((lit, gs))
+        self._prefix_lengths = sorted({len(x) for x in self.prefix_groups})
         self.cache: dict[str, frozenset[int]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.requirements)
 
+    def fold(self, word: str) -> str:
+        """A word as the groups see it: lowercase, with the letters ignore-case matching folds specially."""
+        return word.lower().translate(self._FOLD)
+
     def _word_groups(self, word: str) -> frozenset[int]:
-        w = word.lower().translate(self._FOLD)
+        w = self.fold(word)
         found: set[int] = set()
-        for k in range(1, min(len(w), self.longest) + 1):
-            found.update(self.prefix_groups.get(w[:k], ()))
-        for g, literals in self.inner_groups:
-            if any(lit in w if lit != _DIGIT else any(ch.isdecimal() for ch in w) for lit in literals):
-                found.add(g)
+        prefix, n = self.prefix_groups, len(w)
+        for k in self._prefix_lengths:
+            if k > n:
+                break
+            if w[:k] in prefix:
+                found |= prefix[w[:k]]
+        by_first = self.inner_by_first
+        for i in range(n - 1):
+            for lit, gs in by_first.get(w[i : i + 2], ()):
+                if w.startswith(lit, i):
+                    found |= gs
+        for ch in self.inner_single.keys() & set(w) if self.inner_single else ():
+            found |= self.inner_single[ch]
+        if self.digit_groups and not w.isalpha() and any(ch.isdecimal() for ch in w):
+            found |= self.digit_groups
         return frozenset(found)
 
     def word_groups(self, word: str) -> frozenset[int]:
@@ -802,31 +913,84 @@ def _sequence_groups(
     return groups
 
 
-def _lead_group(pattern: str, flags: int) -> tuple[bool, tuple[str, ...]] | None:
-    """Return the group every match starts with, when the regex begins with ``\\b`` and literal words.
+_Group = tuple[bool, tuple[str, ...]]
 
-    Such a match starts at the start of a ``\\w+`` word that begins (ignoring
-    case) with one of the alternatives, so it need only be tried there.
+
+def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """What every match starts with, when the regex begins with ``\\b`` and literal words.
+
+    Returns (the lead group, the lead words, the second words), each None
+    when unknown. Every match starts at the start of a ``\\w+`` word that
+    begins (ignoring case) with one of the lead group's alternatives, so it
+    need only be tried there. When a non-word character or ``\\b`` follows
+    the first word on every path through the regex, that word is *exactly*
+    one of the lead words. When, moreover, one space and a literal follow it
+    on every path, the next token starts (one character later) with one of
+    the second words.
 
     Examples
     --------
-    >>> _lead_group(r"\\b(elk|ieder) (gesprek|overleg)", re.I)
-    (True, ('elk', 'ieder'))
-    >>> _lead_group(r"\\bwissel(s|t|en)?\\b", re.I)
-    (True, ('wissel',))
-    >>> _lead_group(r"\\bja\\b|\\bnee\\b", re.I)  # the parser factors out the common \\b
-    (True, ('ja', 'nee'))
-    >>> _lead_group(r"(?<![\\w-])leider", re.I) is None, _lead_group(r"\\b\\w*toetsen", re.I) is None
-    (True, True)
+    >>> _lead_groups(r"\\b(elk|ieder) (gesprek|overleg)", re.I)
+    ((True, ('elk', 'ieder')), ('elk', 'ieder'), ('gesprek', 'overleg'))
+    >>> _lead_groups(r"\\b(het is|is het) (haar|zijn)", re.I)
+    ((True, ('het', 'is')), ('het', 'is'), ('het', 'is'))
+    >>> _lead_groups(r"\\bwissel(s|t|en)?\\b", re.I)
+    ((True, ('wissel',)), None, None)
+    >>> _lead_groups(r"\\b(de school|de scholen) (weet|weten)", re.I)
+    ((True, ('de',)), ('de',), ('scholen', 'school'))
+    >>> _lead_groups(r"\\bja\\b|\\bnee\\b", re.I)  # the parser factors out the common \\b
+    ((True, ('ja', 'nee')), ('ja', 'nee'), None)
+    >>> _lead_groups(r"\\b(het is|is)x y", re.I)  # "isx", not "is", when the second branch is taken
+    ((True, ('het', 'is')), ('het', 'isx'), ('isx', 'y'))
+    >>> _lead_groups(r"(?<![\\w-])leider", re.I), _lead_groups(r"\\b\\w*toetsen", re.I)
+    ((None, None, None), (None, None, None))
     """
     parsed = _parse(pattern, flags)
     if parsed is None:
-        return None
+        return None, None, None
     items, c = parsed
     if len(items) < 2 or items[0] != (c.AT, c.AT_BOUNDARY):
+        return None, None, None
+    lead, _, _ = _spell(items, 1, c)
+    if not lead:
+        return None, None, None
+    paths = _first_words(items, 1, c)
+    if not paths:
+        return (True, lead), None, None
+    words = tuple(sorted({w for w, _ in paths}))
+    seconds = None if any(s is None for _, s in paths) else tuple(sorted({x for _, s in paths for x in s}))  # type: ignore[union-attr]
+    return (True, lead), words, seconds
+
+
+def _first_words(items: list[Any], k: int, c: Any) -> list[tuple[str, tuple[str, ...] | None]] | None:
+    """(first word, what the second word starts with or None) of every path through ``items[k:]``.
+
+    None when some path's first word is not followed by a non-word character
+    or ``\\b`` (then it may be longer than its literal start).
+    """
+    spelled, after, whole = _spell(items, k, c)
+    if not spelled:
         return None
-    spelled, _ = _spelled(items, 1, c)
-    return (True, spelled) if spelled else None
+    if whole:
+        op, av = items[after] if after < len(items) else (None, None)
+        if not ((op == c.LITERAL and not re.fullmatch(r"\w", chr(av))) or (op == c.AT and av == c.AT_BOUNDARY)):
+            return None
+        second = _spelled(items, after + 1, c)[0] if (op, av) == (c.LITERAL, ord(" ")) else ()
+        return [(w, second or None) for w in spelled]
+    # the last group used has alternatives that go on: follow each of them to the end of its first word
+    alternatives = _branches(items[after - 1], c)
+    prefixes = _spelled(items[k : after - 1], 0, c)[0] if after - 1 > k else ("",)
+    if alternatives is None or not prefixes:
+        return None
+    paths: list[tuple[str, tuple[str, ...] | None]] = []
+    for alt in alternatives:
+        found = _first_words([*alt, *items[after:]], 0, c)
+        if found is None:
+            return None
+        paths += [(p + w, s) for p in prefixes for w, s in found]
+        if len(paths) > _MAX_ALTERNATIVES:
+            return None
+    return paths
 
 
 def _class_members(av: list[Any], c: Any) -> tuple[str, ...]:
@@ -859,7 +1023,18 @@ def _spelled(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int]:
     ``(elk|ieder)`` gives ``("elk", "ieder")``; ``n(emen|am)`` (how the parser
     factors ``nemen|nam``) ``("nemen", "nam")``.
     """
+    out, k, _ = _spell(items, k, c)
+    return out, k
+
+
+def _spell(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int, bool]:
+    """:func:`_spelled`, and whether the alternatives spell items ``k`` up to the index returned *whole*.
+
+    Not whole: the last group used has alternatives that go on after their
+    literal start (``(de school|de scholen)`` spells only ``de``).
+    """
     out: tuple[str, ...] = ("",)
+    whole = True
     while k < len(items):
         op, av = items[k]
         if op == c.LITERAL and _plain_char(chr(av)):
@@ -877,24 +1052,25 @@ def _spelled(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int]:
         if alternatives is None:
             break
         leads: list[str] = []
-        whole = True
+        all_whole = True
         for alt in alternatives:
-            spelled, end = _spelled(alt, 0, c)
+            spelled, end, alt_whole = _spell(alt, 0, c)
             if not spelled:
                 break
             leads.extend(spelled)
-            whole = whole and end == len(alt)
+            all_whole = all_whole and alt_whole and end == len(alt)
         else:
             if len(out) * len(leads) > _MAX_ALTERNATIVES:
                 break
             out = tuple(dict.fromkeys(x + y for x in out for y in leads))
             k += 1
-            if whole:
+            if all_whole:
                 continue
+            whole = False
         break
     if any(not x for x in out):
-        return (), k
-    return out, k
+        return (), k, whole
+    return out, k, whole
 
 
 def _distinct(items: Iterable[str]) -> list[str]:
