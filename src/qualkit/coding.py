@@ -44,9 +44,9 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import get_close_matches
 from itertools import chain, islice
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -102,10 +102,12 @@ class _Regex:
     second_words: tuple[str, ...] | None
 
 
-#: the characters :func:`qualkit.nlp.unify_quotes` changes
-_CURLY_QUOTE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
+#: the punctuation bit of "a character that :func:`qualkit.nlp.unify_quotes` changes"
+_CURLY_BIT = 63
+#: no tokens
+_NONE = np.zeros(0, dtype=np.int64)
 #: segments coded per block: bounds the memory of the flat arrays, and paces the progress bar
-BLOCK = 50_000
+BLOCK = 50000
 
 
 class RuleCoder:
@@ -221,17 +223,21 @@ class RuleCoder:
         self._in_terms[[p for t in used for p in seqs[t]]] = True
         #: the punctuation the searched regexes need: a bit per set of characters, and a table from
         #: character (code point) to its bits; a curly quote counts as the quote unify_quotes makes it
+        #: (bit 63: a character unify_quotes changes; sets beyond 63 are looked for text by text)
         self._punct_bit: dict[tuple[str, ...], int] = {}
         for rx in self._regexes:
             if rx.lead < 0:
                 for chars in rx.punctuation:
-                    self._punct_bit.setdefault(chars, len(self._punct_bit))
+                    if len(self._punct_bit) < _CURLY_BIT:
+                        self._punct_bit.setdefault(chars, len(self._punct_bit))
         variants = {chars: {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)} for chars in self._punct_bit}
-        top = max((ord(ch) for vs in variants.values() for ch in vs), default=0)
+        top = max((ord(ch) for vs in (*variants.values(), map(chr, _QUOTES)) for ch in vs))
         self._punct_lut = np.zeros(top + 2, dtype=np.uint64)  # the last entry (0) for every other character
         for chars, vs in variants.items():
             for ch in vs:
                 self._punct_lut[ord(ch)] |= np.uint64(1 << self._punct_bit[chars])
+        for k in _QUOTES:
+            self._punct_lut[k] |= np.uint64(1 << _CURLY_BIT)
         #: codes with a role or unit restriction
         self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
         #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
@@ -246,13 +252,14 @@ class RuleCoder:
         #: a \\w+ word (folded as the regex prefilter folds it) -> the forms that contain it
         self._word_forms: dict[str, list[int]] = {}
         self._with_word: dict[frozenset[str], np.ndarray] = {}
-        self._starting: dict[tuple[str, ...], np.ndarray] = {}
+        self._starting: dict[tuple[str, ...], dict[int, bool]] = {}
         #: pattern -> the ids of the forms that match it (and as an array, made when asked)
         self._pattern_forms: dict[int, list[int]] = {}
         self._pattern_array: dict[int, np.ndarray] = {}
         self._fchars = np.zeros(0, dtype=np.int64)  # each form's length in characters
         #: (form id, group) -> where in the form a word starts that meets the group (lead groups only)
         self._lead_offsets: dict[tuple[int, int, frozenset[str] | None], tuple[int, ...]] = {}
+        self._first_offset: dict[tuple[int, frozenset[str] | None], np.ndarray] = {}
 
     def _learn(self) -> None:
         """Analyse the forms added to the vocabulary since the last call (each form once)."""
@@ -329,16 +336,35 @@ class RuleCoder:
             self._with_word[words] = hit
         return hit
 
-    def forms_starting(self, prefixes: tuple[str, ...]) -> np.ndarray:
-        """A boolean per form id: does the form's first ``\\w+`` word (folded) start with one of ``prefixes``?"""
-        hit = self._starting.get(prefixes)
-        if hit is None or len(hit) != len(self._forms):
-            done = 0 if hit is None else len(hit)  # only the forms learnt since are new
-            fold, first = self.regex_filter.fold, RegexPrefilter._WORD.search
-            more = np.fromiter((fold(m.group()).startswith(prefixes) if (m := first(w)) else False for w in self._forms[done:]),
-                               dtype=bool, count=len(self._forms) - done)
-            hit = self._starting[prefixes] = more if hit is None else np.concatenate([hit, more])
-        return hit
+    def starting(self, forms: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+        """For each form id in ``forms``: does its first ``\\w+`` word (folded) start with one of ``prefixes``?
+
+        Only the distinct forms asked about are looked at (memoised), never the whole vocabulary.
+        """
+        known = self._starting.setdefault(prefixes, {})
+        distinct = np.unique(forms)
+        fold, first, words = self.regex_filter.fold, RegexPrefilter._WORD.search, self._forms
+        answers = []
+        for f in distinct.tolist():
+            hit = known.get(f)
+            if hit is None:
+                m = first(words[f])
+                hit = known[f] = bool(m) and fold(m.group()).startswith(prefixes)
+            answers.append(hit)
+        return np.asarray(answers, dtype=bool)[np.searchsorted(distinct, forms)] if len(forms) else np.zeros(0, dtype=bool)
+
+    def first_offsets(self, forms: np.ndarray, rx: _Regex) -> np.ndarray:
+        """For each form id in ``forms``: the offset in it where a match of ``rx`` can start; -1: several."""
+        key = (rx.lead, rx.lead_words)
+        known = self._first_offset.get(key)
+        if known is None or len(known) < len(self._forms):
+            more = np.full(len(self._forms) - (0 if known is None else len(known)), -2, dtype=np.int64)
+            known = self._first_offset[key] = more if known is None else np.concatenate([known, more])
+        todo = forms[known[forms] == -2]
+        for f in np.unique(todo).tolist():
+            offsets = self.lead_offsets(f, rx)
+            known[f] = offsets[0] if len(offsets) == 1 else -1
+        return known[forms]
 
     def lead_offsets(self, form_id: int, rx: _Regex) -> tuple[int, ...]:
         """Where in a form (character offsets) a ``\\w+`` word starts that can start a match of ``rx``."""
@@ -380,6 +406,7 @@ class _Block:
         order = np.argsort(a_id.astype(np.int16 if n_ids < 1 << 15 else np.int32), kind="stable")  # radix sort
         self.by_id = a_pos[order]
         self.at = np.searchsorted(a_id[order], np.arange(n_ids + 1))
+        self.count = np.diff(self.at).tolist()  # tokens per pattern (of the patterns of terms)
         # per segment, the OR of its forms' regex-group bits: which regexes can match where
         # (one word of 64 groups at a time: a 1-D take is far faster than a 2-D gather)
         # (a 0 after the last token keeps every index of reduceat in range)
@@ -390,6 +417,7 @@ class _Block:
             g[empty] = 0  # reduceat gives an empty range the value at its index
             self.seg_groups.append(g)
         self._occ: dict[int, np.ndarray] = {}
+        self._form_has: dict[int, np.ndarray] = {}
         self._quoted: list[str] | None = None
         self._punct: np.ndarray | None = None
 
@@ -405,16 +433,28 @@ class _Block:
             seq = self.rc.matcher.terms[t]
             k = len(seq)
             # look from the word that is rarest in this block
-            a = min(range(k), key=lambda j: self.at[seq[j] + 1] - self.at[seq[j]]) if k > 1 else 0
+            counts = [self.count[p] for p in seq]
+            a = counts.index(min(counts))
+            if not counts[a]:
+                hit = self._occ[t] = _NONE
+                return hit
             hit = self.tokens_with(seq[a]) - a
             if k > 1 and len(hit):
                 hit = hit[(hit >= 0) & (hit + k <= len(self.ids))]
                 ok = self.tok_seg[hit] == self.tok_seg[hit + k - 1]
                 for j, pj in enumerate(seq):
                     if j != a:
-                        ok &= np.isin(self.ids[hit + j], self.rc.forms_with_pattern(pj), kind="table")
+                        ok &= self.form_has(pj)[self.ids[hit + j]]
                 hit = hit[ok]
             self._occ[t] = hit
+        return hit
+
+    def form_has(self, pattern: int) -> np.ndarray:
+        """A boolean per form id: does the form match keyword pattern ``pattern``? (for this block)"""
+        hit = self._form_has.get(pattern)
+        if hit is None:
+            hit = self._form_has[pattern] = np.zeros(len(self.rc._forms), dtype=bool)
+            hit[self.rc.forms_with_pattern(pattern)] = True
         return hit
 
     def words(self, first: int, end: int) -> str:
@@ -424,12 +464,13 @@ class _Block:
     def quoted(self) -> list[str]:
         """The texts with straight quotes (same offsets), as the regexes see them."""
         if self._quoted is None:
-            has_quote = _CURLY_QUOTE.search
-            self._quoted = [unify_quotes(t) if has_quote(t) else t for t in self.texts]
+            self._quoted = list(self.texts)
+            for s in np.flatnonzero(self.punctuation() & np.uint64(1 << _CURLY_BIT)).tolist():
+                self._quoted[s] = unify_quotes(self._quoted[s])
         return self._quoted
 
-    def has_chars(self, chars: tuple[str, ...]) -> np.ndarray:
-        """Per segment: does its quote-unified text contain one of ``chars`` (a set the coder knows)?"""
+    def punctuation(self) -> np.ndarray:
+        """Per segment: the bits of the punctuation sets (and curly quotes) its text contains."""
         if self._punct is None:
             # every text at once: code points -> punctuation bits -> OR per text (a NUL after each
             # text keeps every range non-empty)
@@ -439,8 +480,15 @@ class _Block:
             lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
             at = np.cumsum(lengths + 1) - lengths - 1
             self._punct = np.bitwise_or.reduceat(bits, at) if len(at) else np.zeros(0, dtype=np.uint64)
-        bit = np.uint64(1 << self.rc._punct_bit[chars])
-        return (self._punct & bit) != 0
+        return self._punct
+
+    def has_chars(self, chars: tuple[str, ...]) -> np.ndarray:
+        """Per segment: does its quote-unified text contain one of ``chars`` (a set the coder knows)?"""
+        bit = self.rc._punct_bit.get(chars)
+        if bit is None:  # one of very many sets: text by text
+            variants = {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)}
+            return np.fromiter((any(ch in t for ch in variants) for t in self.texts), dtype=bool, count=len(self.texts))
+        return (self.punctuation() & np.uint64(1 << bit)) != 0
 
     # -- the rules
 
@@ -451,6 +499,7 @@ class _Block:
         starts, ends, codes, sids = [tok], [tok + 1], [code], [self.ids[tok].astype(np.int64)]
         extra: dict[str, int] = {}
         base = len(rc._forms)
+        width = max(base, 2).bit_length()  # bits per form id
         for ci, t in rc._phrases:
             occ = self.occurrences(t)
             if len(occ):
@@ -458,9 +507,15 @@ class _Block:
                 starts.append(occ)
                 ends.append(occ + k)
                 codes.append(np.full(len(occ), ci, dtype=np.int64))
-                # the words as written: one string per distinct sequence of forms
-                forms = self.ids[occ[:, None] + np.arange(k)]
-                distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
+                # the words as written: one string per distinct sequence of forms (a sequence as
+                # one number where it fits in 63 bits)
+                forms = self.ids[occ[:, None] + np.arange(k)].astype(np.int64)
+                if k * width <= 63:
+                    packed = (forms << (np.arange(k, dtype=np.int64) * width)).sum(axis=1)
+                    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+                    distinct = forms[first]
+                else:
+                    distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
                 sid = [base + extra.setdefault(" ".join([rc._forms[f] for f in row]), len(extra)) for row in distinct.tolist()]
                 sids.append(np.asarray(sid, dtype=np.int64)[inverse.reshape(-1)])
         start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
@@ -503,9 +558,11 @@ class _Block:
                     out.setdefault(int(self.tok_seg[x]) * self.n_codes + ci, []).append((first, text))
         return out
 
-    def regex_hits(self) -> dict[int, list[tuple[int, str]]]:
-        """key -> (regex index, matched text) of every regex that matches."""
-        out: dict[int, list[tuple[int, str]]] = {}
+    def regex_hits(self) -> tuple[np.ndarray, list[str]]:
+        """(key, matched text) of every regex that matches, sorted by key and the regex's place in its code."""
+        keys: list[np.ndarray] = []
+        order: list[np.ndarray] = []
+        texts: list[str] = []
         groups = self.seg_groups
         for rx in self.rc._regexes:
             ok = np.ones(len(self.texts), dtype=bool)
@@ -518,9 +575,17 @@ class _Block:
             if not len(cand):
                 continue
             found = self._lead_search(rx, cand) if rx.lead >= 0 else self._search(rx, cand.tolist())
-            for s, m in found:
-                out.setdefault(s * self.n_codes + rx.code, []).append((rx.index, self.texts[s][m.start() : m.end()]))
-        return out
+            if found:
+                segs = np.fromiter((s for s, _ in found), dtype=np.int64, count=len(found))
+                keys.append(segs * self.n_codes + rx.code)
+                order.append(np.full(len(found), rx.index, dtype=np.int64))
+                # the matched characters of the text as written (quote unification keeps offsets)
+                texts += [self.texts[s][slice(*m.span())] for s, m in found]
+        if not keys:
+            return np.zeros(0, dtype=np.int64), []
+        key, index = np.concatenate(keys), np.concatenate(order)
+        sort = np.lexsort((index, key))
+        return key[sort], [texts[i] for i in sort.tolist()]
 
     def _search(self, rx: _Regex, cand: list[int]) -> list[tuple[int, re.Match[str]]]:
         search, quoted = rx.pattern.search, self.quoted()
@@ -539,19 +604,30 @@ class _Block:
             toks = toks[
                 (nxt > toks) & (self.tok_seg[nxt] == self.tok_seg[toks])
                 & (self.starts[nxt] == self.starts[toks] + self.rc._fchars[ids[toks]] + 1)
-                & self.rc.forms_starting(rx.second_words)[ids[nxt]]
             ]
-        match, lead_offsets = rx.pattern.match, self.rc.lead_offsets
+            toks = toks[self.rc.starting(ids[toks + 1], rx.second_words)]
+        if not len(toks):
+            return []
+        # try each candidate word in text order; the first that starts a match in a segment gives
+        # what search() would find (lookbehinds and \\b see the whole text); forms with several
+        # such words (hyphenated: "CLB-medewerker") are rare: all their places are tried
+        offsets = self.rc.first_offsets(self.ids[toks], rx)
+        several = offsets < 0
+        match, quoted = rx.pattern.match, self.quoted()
         found: list[tuple[int, re.Match[str]]] = []
         done = -1
-        quoted = self.quoted()
+        if not several.any():
+            for s, p in zip(self.tok_seg[toks].tolist(), (self.starts[toks] + offsets).tolist()):
+                if s != done and (m := match(quoted[s], p)):
+                    found.append((s, m))
+                    done = s
+            return found
+        lead_offsets = self.rc.lead_offsets
         for s, start, form in zip(self.tok_seg[toks].tolist(), self.starts[toks].tolist(), self.ids[toks].tolist()):
             if s == done:
                 continue
-            text = quoted[s]
             for off in lead_offsets(form, rx):
-                m = match(text, start + off)
-                if m:
+                if m := match(quoted[s], start + off):
                     found.append((s, m))
                     done = s
                     break
@@ -573,10 +649,11 @@ class _Block:
         words = [strings[i] for i in sid.tolist()]
         kw_keys, kw_at, kw_count = np.unique(key, return_index=True, return_counts=True)
         near = self.near_pairs()
-        regex = self.regex_hits()
+        rx_key, rx_text = self.regex_hits()
+        rx_keys, rx_at, rx_count = np.unique(rx_key, return_index=True, return_counts=True)
         keys = kw_keys
-        if near or regex:
-            keys = np.union1d(keys, np.fromiter([*near, *regex], dtype=np.int64))
+        if near or len(rx_keys):
+            keys = np.union1d(np.union1d(keys, rx_keys), np.fromiter(near, dtype=np.int64))
         if len(keys):
             keys = keys[~_member(self.vetoed(), keys)]
         if rc._restricted and len(keys):
@@ -588,19 +665,31 @@ class _Block:
         sep = MATCHED_SEP
         matched = [words[a] if c == 1 else sep.join(words[a : a + c]) for a, c in zip(at, count)] if len(kw_keys) else [""] * len(keys)
         rules = ["keyword"] * len(keys)
-        if near or regex:
-            special = np.fromiter(near.keys() | regex.keys(), dtype=np.int64)
-            where = np.flatnonzero(_member(np.sort(special), keys))
-            for n, k in zip(where.tolist(), keys[where].tolist()):
-                fired = []
-                if has_kw[n]:
-                    fired.append(("keyword", words[at[n] : at[n] + count[n]]))
-                if k in regex:
-                    fired.append(("regex", _distinct(t for _, t in sorted(regex[k], key=itemgetter(0)))))
-                if k in near:
-                    fired.append(("near", _distinct(p for _, p in sorted(near[k]))))
-                rules[n] = RULE_SEP.join(kind for kind, _ in fired)
-                matched[n] = sep.join(m for _, ms in fired for m in ms)
+        if len(rx_keys):
+            j = np.searchsorted(rx_keys, keys)
+            has_rx = _member(rx_keys, keys)
+            near_keys = np.sort(np.fromiter(near, dtype=np.int64))
+            only_rx = has_rx & ~has_kw & ~_member(near_keys, keys)
+            # the common regex case: one regex of the code matched, nothing else
+            for n, a, c in zip(*(x.tolist() for x in (np.flatnonzero(only_rx), rx_at[j[only_rx]], rx_count[j[only_rx]]))):
+                rules[n] = "regex"
+                matched[n] = rx_text[a] if c == 1 else sep.join(_distinct(rx_text[a : a + c]))
+            mixed = np.flatnonzero(has_rx & ~only_rx)
+        else:
+            has_rx, j, mixed = np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if near:
+            mixed = np.union1d(mixed, np.flatnonzero(_member(np.sort(np.fromiter(near, dtype=np.int64)), keys)))
+        for n, k in zip(mixed.tolist(), keys[mixed].tolist()):
+            fired = []
+            if has_kw[n]:
+                fired.append(("keyword", words[at[n] : at[n] + count[n]]))
+            if has_rx[n]:
+                a = rx_at[j[n]]
+                fired.append(("regex", _distinct(rx_text[a : a + rx_count[j[n]]])))
+            if k in near:
+                fired.append(("near", _distinct(p for _, p in sorted(near[k]))))
+            rules[n] = RULE_SEP.join(kind for kind, _ in fired)
+            matched[n] = sep.join(m for _, ms in fired for m in ms)
         return keys // nc, keys % nc, rules, matched
 
     def _allowed(self, keys: np.ndarray) -> np.ndarray:
@@ -800,6 +889,7 @@ _COMMON = frozenset(
 _MAX_ALTERNATIVES = 64
 
 
+@lru_cache(maxsize=None)
 def _plain_char(ch: str) -> bool:
     """True for a word character whose ignore-case matching is exactly ``str.lower()``."""
     return bool(re.fullmatch(r"\w", ch)) and ord(ch) < 0x250 and ch not in "µßſıİ" and len(ch.lower()) == 1
@@ -820,6 +910,7 @@ def _weight(group: tuple[bool, tuple[str, ...]]) -> float:
     return min(8 if lit == _DIGIT else 0 if lit in _COMMON else len(lit) for lit in literals) + 0.5 * anchored
 
 
+@lru_cache(maxsize=4096)
 def _parse(pattern: str, flags: int) -> tuple[list[Any], Any] | None:
     try:
         from re import _parser as sre_parse  # Python 3.11+
