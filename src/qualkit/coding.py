@@ -102,8 +102,6 @@ class _Regex:
     second_words: tuple[str, ...] | None
 
 
-#: the punctuation bit of "a character that :func:`qualkit.nlp.unify_quotes` changes"
-_CURLY_BIT = 63
 #: no tokens
 _NONE = np.zeros(0, dtype=np.int64)
 #: segments coded per block: bounds the memory of the flat arrays, and paces the progress bar
@@ -223,21 +221,24 @@ class RuleCoder:
         self._in_terms[[p for t in used for p in seqs[t]]] = True
         #: the punctuation the searched regexes need: a bit per set of characters, and a table from
         #: character (code point) to its bits; a curly quote counts as the quote unify_quotes makes it
-        #: (bit 63: a character unify_quotes changes; sets beyond 63 are looked for text by text)
+        #: (the bit after the last set: a character unify_quotes changes; beyond 63 sets, the others
+        #: are looked for text by text); the table is as narrow as the bits allow: it is read per character
         self._punct_bit: dict[tuple[str, ...], int] = {}
         for rx in self._regexes:
             if rx.lead < 0:
                 for chars in rx.punctuation:
-                    if len(self._punct_bit) < _CURLY_BIT:
+                    if len(self._punct_bit) < 63:
                         self._punct_bit.setdefault(chars, len(self._punct_bit))
+        self._curly_bit = len(self._punct_bit)
+        width = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits > self._curly_bit)
         variants = {chars: {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)} for chars in self._punct_bit}
-        top = max((ord(ch) for vs in (*variants.values(), map(chr, _QUOTES)) for ch in vs))
-        self._punct_lut = np.zeros(top + 2, dtype=np.uint64)  # the last entry (0) for every other character
+        variants[("curly",)] = set(map(chr, _QUOTES))
+        top = max(ord(ch) for vs in variants.values() for ch in vs)
+        self._punct_lut = np.zeros(top + 2, dtype=width)  # the last entry (0) for every other character
         for chars, vs in variants.items():
+            bit = width(1 << self._punct_bit.get(chars, self._curly_bit))
             for ch in vs:
-                self._punct_lut[ord(ch)] |= np.uint64(1 << self._punct_bit[chars])
-        for k in _QUOTES:
-            self._punct_lut[k] |= np.uint64(1 << _CURLY_BIT)
+                self._punct_lut[ord(ch)] |= bit
         #: codes with a role or unit restriction
         self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
         #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
@@ -465,7 +466,7 @@ class _Block:
         """The texts with straight quotes (same offsets), as the regexes see them."""
         if self._quoted is None:
             self._quoted = list(self.texts)
-            for s in np.flatnonzero(self.punctuation() & np.uint64(1 << _CURLY_BIT)).tolist():
+            for s in np.flatnonzero(self.punctuation() & self.rc._punct_lut.dtype.type(1 << self.rc._curly_bit)).tolist():
                 self._quoted[s] = unify_quotes(self._quoted[s])
         return self._quoted
 
@@ -476,10 +477,10 @@ class _Block:
             # text keeps every range non-empty)
             lut = self.rc._punct_lut
             codes = np.frombuffer("\0".join([*self.texts, ""]).encode("utf-32-le"), dtype=np.uint32)
-            bits = lut[np.minimum(codes, len(lut) - 1)]
+            bits = np.take(lut, codes, mode="clip")  # beyond the table: its last entry, 0
             lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
             at = np.cumsum(lengths + 1) - lengths - 1
-            self._punct = np.bitwise_or.reduceat(bits, at) if len(at) else np.zeros(0, dtype=np.uint64)
+            self._punct = np.bitwise_or.reduceat(bits, at) if len(at) else np.zeros(0, dtype=lut.dtype)
         return self._punct
 
     def has_chars(self, chars: tuple[str, ...]) -> np.ndarray:
@@ -488,7 +489,7 @@ class _Block:
         if bit is None:  # one of very many sets: text by text
             variants = {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)}
             return np.fromiter((any(ch in t for ch in variants) for t in self.texts), dtype=bool, count=len(self.texts))
-        return (self.punctuation() & np.uint64(1 << bit)) != 0
+        return (self.punctuation() & self.rc._punct_lut.dtype.type(1 << bit)) != 0
 
     # -- the rules
 
