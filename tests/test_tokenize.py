@@ -148,3 +148,25 @@ def test_repeated_calls_do_not_leak():
         tracemalloc.stop()
     # one leaked form per token would be ~300 * 1500 * 50 bytes; allow a few KB of noise
     assert after - before < 10_000
+
+
+def test_a_form_in_texts_of_every_string_kind_has_one_id():
+    # the compiled tokenizer remembers forms by their characters as stored: 1, 2 or 4 bytes each
+    texts = ["werk samen", "werk \u20ac samen", "werk \U0001f600 samen", "Werk"]
+    vocab: dict[str, int] = {}
+    ids, _, bounds = tokenize(texts, vocab)
+    assert list(vocab) == ["werk", "samen", "Werk"]  # neither the euro sign nor the emoji is a word
+    assert ids.tolist() == [0, 1, 0, 1, 0, 1, 2]
+    assert bounds.tolist() == [0, 2, 4, 6, 7]
+
+
+def test_many_distinct_forms_in_one_call():
+    # more forms than the compiled form cache starts with (it grows), with repeats across texts
+    words = [f"woord{i}" for i in range(20_000)]
+    texts = [" ".join(words[i : i + 50]) for i in range(0, 20_000, 25)]
+    got_vocab: dict[str, int] = {}
+    expected_vocab: dict[str, int] = {}
+    got = tokenize(texts, got_vocab)
+    expected = _tokenize_python(texts, expected_vocab)
+    assert [a.tolist() for a in got] == [a.tolist() for a in expected]
+    assert got_vocab == expected_vocab and len(got_vocab) == 20_000

@@ -112,6 +112,75 @@ buffer_to_bytearray(const buffer *b)
     return PyByteArray_FromStringAndSize(b->data ? b->data : "", b->len * b->itemsize);
 }
 
+/* A cache of the forms met in this call, keyed by their characters as they lie
+ * in the texts (kind and bytes), so that a form seen before costs a hash and a
+ * memcmp instead of a new str object and a dict look-up. The texts are held by
+ * the caller for the whole call, so the pointers stay valid. A form met in
+ * texts of different kinds (an ASCII word in a text with a euro sign) has one
+ * entry per kind; both carry the id the dict gave, so the ids are the same. */
+typedef struct {
+    uint64_t hash;
+    const void *data;   /* NULL: empty slot */
+    Py_ssize_t len;
+    int kind;
+    int32_t id;
+} slot;
+
+typedef struct {
+    slot *slots;
+    Py_ssize_t mask;    /* size - 1, size a power of two */
+    Py_ssize_t used;
+} form_cache;
+
+static uint64_t
+hash_chars(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;  /* FNV-1a */
+    for (Py_ssize_t i = start; i < end; i++) {
+        h ^= (uint64_t)PyUnicode_READ(kind, data, i);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static slot *
+cache_find(form_cache *c, uint64_t h, int kind, const void *chars, Py_ssize_t len)
+{
+    Py_ssize_t i = (Py_ssize_t)(h & (uint64_t)c->mask);
+    for (;;) {
+        slot *e = &c->slots[i];
+        if (e->data == NULL) {
+            return e;
+        }
+        if (e->hash == h && e->len == len && e->kind == kind && memcmp(e->data, chars, (size_t)(len * kind)) == 0) {
+            return e;
+        }
+        i = (i + 1) & c->mask;
+    }
+}
+
+static int
+cache_grow(form_cache *c)
+{
+    Py_ssize_t size = c->slots ? (c->mask + 1) * 2 : 4096;
+    slot *slots = PyMem_Calloc((size_t)size, sizeof(slot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    form_cache bigger = {slots, size - 1, 0};
+    for (Py_ssize_t i = 0; c->slots && i <= c->mask; i++) {
+        slot *e = &c->slots[i];
+        if (e->data != NULL) {
+            *cache_find(&bigger, e->hash, e->kind, e->data, e->len) = *e;
+            bigger.used++;
+        }
+    }
+    PyMem_Free(c->slots);
+    *c = bigger;
+    return 0;
+}
+
 /* The id of `form`: its value in vocab, or len(vocab), stored under it. */
 static int
 form_id(PyObject *vocab, PyObject *form, int32_t *id)
@@ -160,7 +229,7 @@ form_id(PyObject *vocab, PyObject *form, int32_t *id)
 
 /* Append the tokens of one text to ids and starts. */
 static int
-tokenize_text(PyObject *text, PyObject *vocab, buffer *ids, buffer *starts)
+tokenize_text(PyObject *text, PyObject *vocab, form_cache *cache, buffer *ids, buffer *starts)
 {
 #if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(text) < 0) {
@@ -196,14 +265,29 @@ tokenize_text(PyObject *text, PyObject *vocab, buffer *ids, buffer *starts)
                             "int32 offsets cannot hold it");
             return -1;
         }
-        PyObject *form = PyUnicode_Substring(text, start, i);
-        if (form == NULL) {
-            return -1;
-        }
+        const void *chars = (const char *)data + start * kind;
+        const uint64_t h = hash_chars(kind, data, start, i);
+        slot *e = cache_find(cache, h, kind, chars, i - start);
         int32_t id;
-        int rc = form_id(vocab, form, &id);
-        Py_DECREF(form);
-        if (rc < 0 || push_int32(ids, id) < 0 || push_int32(starts, (int32_t)start) < 0) {
+        if (e->data != NULL) {
+            id = e->id;
+        }
+        else {
+            PyObject *form = PyUnicode_Substring(text, start, i);
+            if (form == NULL) {
+                return -1;
+            }
+            int rc = form_id(vocab, form, &id);
+            Py_DECREF(form);
+            if (rc < 0) {
+                return -1;
+            }
+            *e = (slot){h, chars, i - start, kind, id};
+            if (++cache->used * 2 > cache->mask + 1 && cache_grow(cache) < 0) {
+                return -1;
+            }
+        }
+        if (push_int32(ids, id) < 0 || push_int32(starts, (int32_t)start) < 0) {
             return -1;
         }
     }
@@ -218,14 +302,25 @@ ctokenize(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "OO!:tokenize", &texts, &PyDict_Type, &vocab)) {
         return NULL;
     }
+    /* a tuple of our own: every text stays alive for the whole call (the form cache points into them) */
     PyObject *seq = PySequence_Fast(texts, "tokenize: texts must be a sequence of str");
+    if (seq != NULL && !PyTuple_Check(seq)) {
+        PyObject *copy = PySequence_Tuple(seq);
+        Py_DECREF(seq);
+        seq = copy;
+    }
     if (seq == NULL) {
         return NULL;
     }
     buffer ids = {NULL, 0, 0, sizeof(int32_t)};
     buffer starts = {NULL, 0, 0, sizeof(int32_t)};
     buffer bounds = {NULL, 0, 0, sizeof(int64_t)};
+    form_cache cache = {NULL, 0, 0};
     PyObject *result = NULL;
+    if (cache_grow(&cache) < 0) {
+        Py_DECREF(seq);
+        return NULL;
+    }
 
     const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
     if (buffer_reserve(&bounds, count + 1) < 0 || push_int64(&bounds, 0) < 0) {
@@ -242,16 +337,8 @@ ctokenize(PyObject *module, PyObject *args)
             }
             goto done;
         }
-        /* tokenize_text may run Python code (a str subclass's __eq__/__hash__ in
-         * the dict lookup) that could shrink a list we only borrow from: hold it */
-        Py_INCREF(text);
-        int rc = tokenize_text(text, vocab, &ids, &starts);
-        Py_DECREF(text);
+        int rc = tokenize_text(text, vocab, &cache, &ids, &starts);  /* the tuple holds text */
         if (rc < 0 || push_int64(&bounds, (int64_t)ids.len) < 0) {
-            goto done;
-        }
-        if (PySequence_Fast_GET_SIZE(seq) != count) {
-            PyErr_SetString(PyExc_RuntimeError, "tokenize: texts changed size during tokenizing");
             goto done;
         }
     }
@@ -266,6 +353,7 @@ ctokenize(PyObject *module, PyObject *args)
     Py_XDECREF(bounds_out);
 
 done:
+    PyMem_Free(cache.slots);
     PyMem_Free(ids.data);
     PyMem_Free(starts.data);
     PyMem_Free(bounds.data);
