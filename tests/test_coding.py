@@ -442,3 +442,128 @@ def test_manual_coding_carries_the_participant_attributes_like_the_segments_fram
     # the participant's school may not overwrite the document's school
     assert row["school"] == frame["school"] == "De Linde"
     assert row["speaker_school"] == frame["speaker_school"] == "Iris"
+
+
+# -- the array pass: where it only decides where to look, it may never change what is found
+
+
+def _shipped_regexes(root) -> list[str]:
+    from qualkit.codebook import read_codebooks
+
+    books = read_codebooks(sorted((root / "codebooks").glob("*.yaml")))
+    return list(dict.fromkeys(p for b in books for x in b.codes for p in x.rules.regex))
+
+
+def _regex_pieces(patterns: list[str]) -> list[str]:
+    """Words that make the shipped regexes fire or nearly fire: their literal words, case and quote variants."""
+    import re
+
+    from qualkit.coding import _required
+
+    words = {lit for p in patterns for anchored, lits in _required(p, re.I)[0] for lit in lits if lit != "\\d"}
+    words |= {w.capitalize() for w in list(words)[::3]} | {w.upper() for w in list(words)[::7]}
+    words |= {w + "en" for w in list(words)[::5]} | {"al" + w for w in list(words)[::11]}
+    return sorted(words) + ["3", "12", "2024", "%", ":", ".", "!", "?", ",", "(", ")", "[", "]", "\"", "“", "”", "’",
+                            "'", "-", "\n", "zoco’s", "clb-medewerker", "eigen", "gewoon", "dat", "het", "is", "de"]
+
+
+def _regex_book(patterns: list[str]) -> Codebook:
+    return book_of(*(c(f"r{i}", regex=(p,)) for i, p in enumerate(patterns)))
+
+
+def _plain_regex_reading(patterns: list[str], text: str) -> list[tuple[str, str, str]]:
+    import re
+
+    from qualkit.nlp import unify_quotes
+
+    out = []
+    for i, p in enumerate(patterns):
+        m = re.search(p, unify_quotes(text), re.IGNORECASE)
+        if m:
+            out.append((f"t:r{i}", "regex", text[m.start() : m.end()]))
+    return out
+
+
+def test_every_shipped_regex_finds_what_search_finds_on_random_text(root):
+    # the coder tries a regex only at the words that can start a match (exact first word, the start of
+    # the next token) and only in segments with its required words and punctuation; here the shipped
+    # regexes meet random texts made of their own words, and must find exactly what re.search finds
+    patterns = _shipped_regexes(root)
+    pieces = _regex_pieces(patterns)
+    coder = RuleCoder([_regex_book(patterns)])
+
+    import re
+
+    # a text: random words, and (mostly) a string that matches one of the regexes, made by hypothesis
+    # from the regex itself, put somewhere among them
+    matching = st.sampled_from(patterns).flatmap(lambda p: st.from_regex(re.compile(p, re.IGNORECASE), fullmatch=True))
+    words = st.lists(st.sampled_from(pieces), max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(words, st.one_of(st.just(""), matching, matching), words), min_size=1, max_size=6),
+           st.sampled_from([" ", " ", "", "-", ", "]))
+    def check(segments, sep):
+        texts = [sep.join([*before, inner, *after]) for before, inner, after in segments]
+        rows, code_idx, rules, matched = coder.code_segments(texts, ["turn"] * len(texts), [None] * len(texts))
+        got = [[] for _ in texts]
+        for row, ci, rule, m in zip(rows.tolist(), code_idx.tolist(), rules, matched):
+            got[row].append((coder.codes[ci].code.qualified, rule, m))
+        assert got == [_plain_regex_reading(patterns, t) for t in texts]
+
+    check()
+
+
+def test_shipped_regexes_fire_on_bundled_turns_as_search_finds(root):
+    # the same on real sentences: every turn of the bundled focus groups
+    import warnings
+
+    import qualkit as qk
+
+    patterns = _shipped_regexes(root)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = qk.load_corpus(root / "data" / "afstemming", participants=root / "data" / "afstemming" / "participants.csv")
+    texts = corpus.segments("turn")["text"].tolist()
+    coder = RuleCoder([_regex_book(patterns)])
+    rows, code_idx, rules, matched = coder.code_segments(texts, ["turn"] * len(texts), [None] * len(texts))
+    got = [[] for _ in texts]
+    for row, ci, rule, m in zip(rows.tolist(), code_idx.tolist(), rules, matched):
+        got[row].append((coder.codes[ci].code.qualified, rule, m))
+    expected = [_plain_regex_reading(patterns, t) for t in texts]
+    assert sum(map(len, expected)) > 50  # the comparison means something: many regexes fire
+    assert got == expected
+
+
+def test_blocks_do_not_change_the_result(corpus, monkeypatch):
+    import qualkit.coding as coding
+
+    book = book_of(
+        c("v", keywords=("visie", "samen gesprekken"), exclude=("televisie",)),
+        c("s", near=(("werken", "samen", 2),)),
+        c("r", regex=(r"\b(het|de) (gesprek|co-?ordinator)",)),
+    )
+    whole = code(corpus, book)
+    monkeypatch.setattr(coding, "BLOCK", 2)  # blocks of two segments, one with no tokens at all
+    pieces = code(corpus, book)
+    pd.testing.assert_frame_equal(whole, pieces)
+    assert whole["code"].tolist() == ["t:v", "t:s", "t:r"]
+
+
+def test_regexes_needing_more_punctuation_sets_than_bits():
+    # past 63 different sets of needed punctuation the rest are looked for text by text
+    import re
+
+    marks = [chr(c_) for c_ in range(0x2190, 0x2190 + 70)]  # arrows: punctuation-like, no case
+    patterns = [f"[{re.escape(m)}][0-9]" for m in marks]
+    coder = RuleCoder([_regex_book(patterns)])
+    assert len(coder._punct_bit) == 63
+    texts = [f"pijl {marks[0]}1 en {marks[69]}2", f"{marks[65]}x {marks[66]}7", "geen pijl 3"]
+    rows, code_idx, rules, matched = coder.code_segments(texts, ["turn"] * 3, [None] * 3)
+    got = [(int(r), coder.codes[ci].code.id, m) for r, ci, m in zip(rows, code_idx, matched)]
+    assert got == [(0, "r0", f"{marks[0]}1"), (0, "r69", f"{marks[69]}2"), (1, "r66", f"{marks[66]}7")]
+
+
+def test_empty_texts_and_texts_without_words_are_coded_to_nothing():
+    coder = RuleCoder([book_of(c("v", keywords=("visie",), regex=(r"\(stilte\)",)))])
+    rows, code_idx, rules, matched = coder.code_segments(["", "…", "(stilte)", "visie"], ["turn"] * 4, [None] * 4)
+    assert rows.tolist() == [2, 3] and rules == ["regex", "keyword"] and matched == ["(stilte)", "visie"]
