@@ -901,6 +901,7 @@ def _punctuation(ch: str) -> bool:
     return not re.fullmatch(r"[\w\s]", ch) and ch.lower() == ch == ch.upper()
 
 
+@lru_cache(maxsize=None)
 def _fold(ch: str) -> str:
     return ch.lower().translate(RegexPrefilter._FOLD)
 
@@ -1130,8 +1131,14 @@ def _spell(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int, bool
     while k < len(items):
         op, av = items[k]
         if op == c.LITERAL and _plain_char(chr(av)):
-            out = tuple(x + _fold(chr(av)) for x in out)
+            # a run of literal characters at once
+            run = [_fold(chr(av))]
             k += 1
+            while k < len(items) and items[k][0] == c.LITERAL and _plain_char(chr(items[k][1])):
+                run.append(_fold(chr(items[k][1])))
+                k += 1
+            tail = "".join(run)
+            out = tuple(x + tail for x in out)
             continue
         if op == c.IN:
             members = _class_members(av, c)
