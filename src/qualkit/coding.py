@@ -14,14 +14,15 @@ Every row says *why* it is there:
     joined by one space), the matched text of a regex, and ``"A ... B"`` (in
     text order) for a near pair.
 
-How it stays fast: each segment is cut into words by one compiled regular
-expression (``findall``); each *distinct* word form of the corpus is analysed
-once (normalised form, lemmas, stem, compound parts, the literal words the
-regexes need) into the ids of the keyword words and regex word groups it
-satisfies. Per segment, set operations in C pick its known, relevant forms,
-and the OR of their bitmasks says which rules can fire at all; only those are
-checked word by word, and only regexes whose required words (and punctuation)
-are all present are run. See :class:`RuleCoder`.
+How it stays fast (see :class:`RuleCoder`): the segments are coded a block
+at a time on flat arrays, not word by word in Python. A compiled tokenizer
+turns every text into word-form ids; each *distinct* form is analysed once
+(normalised form, lemmas, stem, compound parts, the literal words the regexes
+need); numpy then finds where each keyword word, phrase and near pair occurs,
+and which segments can match each regex. A regex is run only in those
+segments, and, when every match must start with known words, only at the
+words that can start it. Without a C compiler the tokenizer falls back to
+pure Python (same result, slower).
 
 Examples
 --------
@@ -127,21 +128,26 @@ class RuleCoder:
     instead of word by word in Python:
 
     1. the texts are cut into tokens, each a form id (:func:`qualkit._tokenize.tokenize`,
-       compiled C where available);
-    2. the tokens whose form has ids are expanded into (token, id) pairs,
-       sorted, so that the tokens with a given id are one slice;
+       compiled C where available); a segment's regex groups are the OR of
+       its forms' group bits, and its punctuation one pass over all texts;
+    2. the tokens whose form matches keyword words become (token, pattern)
+       pairs; those of the words of phrases and near terms are sorted by
+       pattern, so that the tokens with a given pattern are one slice;
     3. a one-word keyword hits where its pattern occurs; a phrase where its
-       words occur on consecutive tokens of one segment (a sorted-array
-       membership test per word); a near pair where two term occurrences in
+       words occur on consecutive tokens of one segment (looked for from its
+       rarest word in the block); a near pair where two term occurrences in
        one segment are at most N words apart (binary search); an exclude term
        vetoes its code in the segments where it occurs;
     4. a regex runs only in the segments that contain all its required word
-       groups and punctuation; when every match must start with a known word
-       (``\\b(elk|ieder) ...``) it is tried only at the words that start
-       with it (``pattern.match(text, pos)``, in text order: the first success
-       is what ``search`` would find), else it is searched in the segment;
+       groups and punctuation. When every match must start with a known word
+       (``\\b(elk|ieder) ...``), it is tried only at the words that can start
+       it: exactly that word where a non-word character follows it, and only
+       if the next token (one character on) starts with the word the regex
+       has next. It is tried with ``pattern.match(text, pos)`` in text order,
+       so the first success is what ``search`` would find. Other regexes are
+       searched in each candidate segment;
     5. the (segment, code) pairs are sorted and their ``rule`` and
-       ``matched`` strings built.
+       ``matched`` strings built, in bulk for the usual one-string cases.
 
     The semantics are exactly those of ``codebooks/README.md``: the arrays only
     decide where to look.
