@@ -101,6 +101,8 @@ class _Regex:
     lead_words: frozenset[str] | None
     #: the next token starts with one of these (folded), when known
     second_words: tuple[str, ...] | None
+    #: where a match starts relative to the lead word: 0, or -1 (one punctuation character before it)
+    lead_shift: int
 
 
 #: no tokens
@@ -218,6 +220,7 @@ class RuleCoder:
                     ci, j, pattern, tuple(sorted(need)), _bit_words(g - n_patterns for g in need),
                     groups.get(lead, -1) if lead else -1, self.regex_filter.punctuation.get(pattern, ()),
                     frozenset(words) if words and lead in groups else None, seconds if lead in groups else None,
+                    _start_shift(pattern.pattern, pattern.flags),
                 ))
         self._kw1 = _csr(kw1)
         self._ex1 = _csr(ex1)
@@ -259,7 +262,7 @@ class RuleCoder:
         #: a \\w+ word (folded as the regex prefilter folds it) -> the forms that contain it
         self._word_forms: dict[str, list[int]] = {}
         self._with_word: dict[frozenset[str], np.ndarray] = {}
-        self._starting: dict[tuple[str, ...], dict[int, bool]] = {}
+        self._starting: dict[tuple[str, ...], np.ndarray] = {}
         #: pattern -> the ids of the forms that match it (and as an array, made when asked)
         self._pattern_forms: dict[int, list[int]] = {}
         self._pattern_array: dict[int, np.ndarray] = {}
@@ -346,19 +349,21 @@ class RuleCoder:
     def starting(self, forms: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
         """For each form id in ``forms``: does its first ``\\w+`` word (folded) start with one of ``prefixes``?
 
-        Only the distinct forms asked about are looked at (memoised), never the whole vocabulary.
+        Only the forms asked about are looked at (memoised: -1 not yet, 0 no, 1 yes), never the
+        whole vocabulary.
         """
-        known = self._starting.setdefault(prefixes, {})
-        distinct = np.unique(forms)
-        fold, first, words = self.regex_filter.fold, RegexPrefilter._WORD.search, self._forms
-        answers = []
-        for f in distinct.tolist():
-            hit = known.get(f)
-            if hit is None:
+        known = self._starting.get(prefixes)
+        if known is None or len(known) < len(self._forms):
+            more = np.full(len(self._forms) - (0 if known is None else len(known)), -1, dtype=np.int8)
+            known = self._starting[prefixes] = more if known is None else np.concatenate([known, more])
+        answers = known[forms]
+        if (answers < 0).any():
+            fold, first, words = self.regex_filter.fold, RegexPrefilter._WORD.search, self._forms
+            for f in np.unique(forms[answers < 0]).tolist():
                 m = first(words[f])
-                hit = known[f] = bool(m) and fold(m.group()).startswith(prefixes)
-            answers.append(hit)
-        return np.asarray(answers, dtype=bool)[np.searchsorted(distinct, forms)] if len(forms) else np.zeros(0, dtype=bool)
+                known[f] = bool(m) and fold(m.group()).startswith(prefixes)
+            answers = known[forms]
+        return answers == 1
 
     def first_offsets(self, forms: np.ndarray, rx: _Regex) -> np.ndarray:
         """For each form id in ``forms``: the offset in it where a match of ``rx`` can start; -1: several."""
@@ -368,7 +373,7 @@ class RuleCoder:
             more = np.full(len(self._forms) - (0 if known is None else len(known)), -2, dtype=np.int64)
             known = self._first_offset[key] = more if known is None else np.concatenate([known, more])
         todo = forms[known[forms] == -2]
-        for f in np.unique(todo).tolist():
+        for f in np.unique(todo).tolist() if len(todo) else ():
             offsets = self.lead_offsets(f, rx)
             known[f] = offsets[0] if len(offsets) == 1 else -1
         return known[forms]
@@ -515,8 +520,12 @@ class _Block:
                 ends.append(occ + k)
                 codes.append(np.full(len(occ), ci, dtype=np.int64))
                 # the words as written: one string per distinct sequence of forms (a sequence as
-                # one number where it fits in 63 bits)
+                # one number where it fits in 63 bits); a few occurrences are simply joined
                 forms = self.ids[occ[:, None] + np.arange(k)].astype(np.int64)
+                if len(occ) < 16:
+                    sids.append(np.fromiter((base + extra.setdefault(" ".join([rc._forms[f] for f in row]), len(extra))
+                                             for row in forms.tolist()), dtype=np.int64, count=len(occ)))
+                    continue
                 if k * width <= 63:
                     packed = (forms << (np.arange(k, dtype=np.int64) * width)).sum(axis=1)
                     _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
@@ -623,9 +632,11 @@ class _Block:
         match, quoted = rx.pattern.match, self.quoted()
         found: list[tuple[int, re.Match[str]]] = []
         done = -1
+        shift = rx.lead_shift
         if not several.any():
-            for s, p in zip(self.tok_seg[toks].tolist(), (self.starts[toks] + offsets).tolist()):
-                if s != done and (m := match(quoted[s], p)):
+            pos = self.starts[toks] + offsets + shift
+            for s, p in zip(self.tok_seg[toks].tolist(), pos.tolist()):
+                if s != done and p >= 0 and (m := match(quoted[s], p)):
                     found.append((s, m))
                     done = s
             return found
@@ -634,7 +645,7 @@ class _Block:
             if s == done:
                 continue
             for off in lead_offsets(form, rx):
-                if m := match(quoted[s], start + off):
+                if start + off + shift >= 0 and (m := match(quoted[s], start + off + shift)):
                     found.append((s, m))
                     done = s
                     break
@@ -988,7 +999,8 @@ def _sequence_groups(
                     chars.append(members)
             elif members and all(_plain_char(ch) for ch in members):
                 groups.append((anchored, tuple(dict.fromkeys(_fold(ch) for ch in members))))
-            anchored, k = False, k + 1
+            # a word that follows one of these punctuation characters starts a \w+ word
+            anchored, k = _nonword_class(members), k + 1
             continue
         alternatives = _branches(items[k], c)
         if alternatives is not None and len(alternatives) > 1:
@@ -1041,6 +1053,8 @@ def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ..
     ((True, ('ja', 'nee')), ('ja', 'nee'), None)
     >>> _lead_groups(r"\\b(het is|is)x y", re.I)  # "isx", not "is", when the second branch is taken
     ((True, ('het', 'is')), ('het', 'isx'), ('isx', 'y'))
+    >>> _lead_groups(r"[\\[(](zucht|lacht)[\\])]", re.I)  # the match starts one character before the word
+    ((True, ('zucht', 'lacht')), ('lacht', 'zucht'), None)
     >>> _lead_groups(r"(?<![\\w-])leider", re.I), _lead_groups(r"\\b\\w*toetsen", re.I)
     ((None, None, None), (None, None, None))
     """
@@ -1048,7 +1062,7 @@ def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ..
     if parsed is None:
         return None, None, None
     items, c = parsed
-    if len(items) < 2 or items[0] != (c.AT, c.AT_BOUNDARY):
+    if len(items) < 2 or _lead_shift(items[0], c) is None:
         return None, None, None
     lead, _, _ = _spell(items, 1, c)
     if not lead:
@@ -1059,6 +1073,22 @@ def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ..
     words = tuple(sorted({w for w, _ in paths}))
     seconds = None if any(s is None for _, s in paths) else tuple(sorted({x for _, s in paths for x in s}))  # type: ignore[union-attr]
     return (True, lead), words, seconds
+
+
+def _start_shift(pattern: str, flags: int) -> int:
+    """Where a match starts relative to its lead word (see :func:`_lead_shift`); 0 when there is none."""
+    parsed = _parse(pattern, flags)
+    return (_lead_shift(parsed[0][0], parsed[1]) or 0) if parsed and parsed[0] else 0
+
+
+def _lead_shift(item: Any, c: Any) -> int | None:
+    """Where a match starts relative to its first word: 0 after ``\\b``, -1 after one punctuation character."""
+    op, av = item
+    if op == c.AT and av == c.AT_BOUNDARY:
+        return 0
+    if (op == c.LITERAL and av < 128 and _punctuation(chr(av))) or (op == c.IN and _nonword_class(_class_members(av, c))):
+        return -1
+    return None
 
 
 def _first_words(items: list[Any], k: int, c: Any) -> list[tuple[str, tuple[str, ...] | None]] | None:
@@ -1072,7 +1102,8 @@ def _first_words(items: list[Any], k: int, c: Any) -> list[tuple[str, tuple[str,
         return None
     if whole:
         op, av = items[after] if after < len(items) else (None, None)
-        if not ((op == c.LITERAL and not re.fullmatch(r"\w", chr(av))) or (op == c.AT and av == c.AT_BOUNDARY)):
+        ends = (op == c.LITERAL and not re.fullmatch(r"\w", chr(av))) or (op == c.AT and av == c.AT_BOUNDARY)
+        if not (ends or (op == c.IN and _nonword_class(_class_members(av, c)))):
             return None
         second = _spelled(items, after + 1, c)[0] if (op, av) == (c.LITERAL, ord(" ")) else ()
         return [(w, second or None) for w in spelled]
@@ -1090,6 +1121,11 @@ def _first_words(items: list[Any], k: int, c: Any) -> list[tuple[str, tuple[str,
         if len(paths) > _MAX_ALTERNATIVES:
             return None
     return paths
+
+
+def _nonword_class(members: tuple[str, ...]) -> bool:
+    """True for a class of ASCII punctuation only (``[\\[(]``): what follows one starts a word."""
+    return bool(members) and members != (_DIGIT,) and all(ord(ch) < 128 and _punctuation(ch) for ch in members)
 
 
 def _class_members(av: list[Any], c: Any) -> tuple[str, ...]:
