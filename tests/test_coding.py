@@ -567,3 +567,23 @@ def test_empty_texts_and_texts_without_words_are_coded_to_nothing():
     coder = RuleCoder([book_of(c("v", keywords=("visie",), regex=(r"\(stilte\)",)))])
     rows, code_idx, rules, matched = coder.code_segments(["", "…", "(stilte)", "visie"], ["turn"] * 4, [None] * 4)
     assert rows.tolist() == [2, 3] and rules == ["regex", "keyword"] and matched == ["(stilte)", "visie"]
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    import gc
+
+    coder = RuleCoder([book_of(c("v", keywords=("visie",)))])
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        coder.code_segments(["de visie"], ["turn"], [None])
+        assert gc.isenabled()
+        gc.disable()
+        coder.code_segments(["de visie"], ["turn"], [None])
+        assert not gc.isenabled()
+        with pytest.raises(TypeError):  # a failing pass restores it too
+            gc.enable()
+            coder.code_segments([None], ["turn"], [None])  # type: ignore[list-item]
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
