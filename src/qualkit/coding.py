@@ -436,11 +436,14 @@ class _Block:
         self.count = np.diff(self.at).tolist()  # tokens per pattern (of the patterns of terms)
         # per segment, the OR of its forms' regex-group bits: which regexes can match where
         # (one word of 64 groups at a time: a 1-D take is far faster than a 2-D gather)
-        # (a 0 after the last token keeps every index of reduceat in range)
+        # (one buffer for all words: fresh big arrays cost a page fault per 4 KB; a 0 after the
+        # last token keeps every index of reduceat in range)
         empty = bounds[:-1] == bounds[1:]
         self.seg_groups = []
+        buffer = np.zeros(len(ids) + 1, dtype=np.uint64)
         for word in rc._fgroup:
-            g = np.bitwise_or.reduceat(np.append(np.take(word, ids), np.uint64(0)), bounds[:-1])
+            np.take(word, ids, out=buffer[:-1])
+            g = np.bitwise_or.reduceat(buffer, bounds[:-1])
             g[empty] = 0  # reduceat gives an empty range the value at its index
             self.seg_groups.append(g)
         self._occ: dict[int, np.ndarray] = {}
