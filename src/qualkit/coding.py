@@ -678,18 +678,23 @@ class _Block:
         # each keyword string once per coding, at its first (start, end); then in that order
         order = np.lexsort((end, start, key))
         key, sid = key[order], sid[order]
-        _, first = np.unique(key * (len(rc._forms) + len(extra)) + sid, return_index=True)
-        first.sort()
-        key, sid = key[first], sid[first]
+        alone = _groups(key)[2] == 1
+        if not alone.all():  # only codings with several hits can repeat a string
+            several = np.flatnonzero(np.repeat(~alone, _groups(key)[2]))
+            _, first = np.unique(key[several] * (len(rc._forms) + len(extra)) + sid[several], return_index=True)
+            keep = np.ones(len(key), dtype=bool)
+            keep[several] = False
+            keep[several[first]] = True
+            key, sid = key[keep], sid[keep]
         strings = [*rc._forms, *extra]
         words = [strings[i] for i in sid.tolist()]
-        kw_keys, kw_at, kw_count = np.unique(key, return_index=True, return_counts=True)
+        kw_keys, kw_at, kw_count = _groups(key)
         near = self.near_pairs()
         rx_key, rx_text = self.regex_hits()
-        rx_keys, rx_at, rx_count = np.unique(rx_key, return_index=True, return_counts=True)
+        rx_keys, rx_at, rx_count = _groups(rx_key)
         keys = kw_keys
         if near or len(rx_keys):
-            keys = np.union1d(np.union1d(keys, rx_keys), np.fromiter(near, dtype=np.int64))
+            keys = _groups(np.sort(np.concatenate([keys, rx_keys, np.fromiter(near, dtype=np.int64)]), kind="stable"))[0]
         if len(keys):
             keys = keys[~_member(self.vetoed(), keys)]
         if rc._restricted and len(keys):
@@ -714,7 +719,8 @@ class _Block:
         else:
             has_rx, j, mixed = np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)
         if near:
-            mixed = np.union1d(mixed, np.flatnonzero(_member(np.sort(np.fromiter(near, dtype=np.int64)), keys)))
+            with_near = np.flatnonzero(_member(np.sort(np.fromiter(near, dtype=np.int64)), keys))
+            mixed = _groups(np.sort(np.concatenate([mixed, with_near]), kind="stable"))[0]
         for n, k in zip(mixed.tolist(), keys[mixed].tolist()):
             fired = []
             if has_kw[n]:
@@ -740,6 +746,14 @@ class _Block:
                 if (cc.units is not None and self.units[s] not in cc.units) or (cc.roles is not None and self.roles[s] not in cc.roles):
                     ok[i] = False
         return ok
+
+
+def _groups(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct keys, where each starts, how many) of an ascending array: ``np.unique`` without sorting again."""
+    if not len(sorted_keys):
+        return sorted_keys, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.flatnonzero(np.diff(sorted_keys, prepend=sorted_keys[0] - 1))
+    return sorted_keys[at], at, np.diff(at, append=len(sorted_keys))
 
 
 def _bit_words(bits: Iterable[int]) -> tuple[tuple[int, np.uint64], ...]:
