@@ -1078,7 +1078,9 @@ def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ..
     >>> _lead_groups(r"\\b(het is|is het) (haar|zijn)", re.I)
     ((True, ('het', 'is')), ('het', 'is'), ('het', 'is'))
     >>> _lead_groups(r"\\bwissel(s|t|en)?\\b", re.I)
-    ((True, ('wissel',)), None, None)
+    ((True, ('wissels', 'wisselt', 'wisselen', 'wissel')), ('wissel', 'wisselen', 'wissels', 'wisselt'), None)
+    >>> _lead_groups(r"\\b(school)?leiders?\\b", re.I)
+    ((True, ('schoolleiders', 'schoolleider', 'leiders', 'leider')), ('leider', 'leiders', 'schoolleider', 'schoolleiders'), None)
     >>> _lead_groups(r"\\b(de school|de scholen) (weet|weten)", re.I)
     ((True, ('de',)), ('de',), ('scholen', 'school'))
     >>> _lead_groups(r"\\bja\\b|\\bnee\\b", re.I)  # the parser factors out the common \\b
@@ -1179,6 +1181,8 @@ def _branches(item: Any, c: Any) -> list[list[Any]] | None:
         return [body]
     if op == c.BRANCH:
         return [list(a) for a in av[1]]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+        return [list(av[2]), []]  # optional: with it, or without it
     return None
 
 
@@ -1227,6 +1231,9 @@ def _spell(items: list[Any], k: int, c: Any) -> tuple[tuple[str, ...], int, bool
         leads: list[str] = []
         all_whole = True
         for alt in alternatives:
+            if not alt:  # the optional part left out
+                leads.append("")
+                continue
             spelled, end, alt_whole = _spell(alt, 0, c)
             if not spelled:
                 break
