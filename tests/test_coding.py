@@ -587,3 +587,17 @@ def test_the_garbage_collector_is_left_as_it_was():
         assert gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_coding_again_with_the_same_codebooks_reuses_the_coder_and_gives_the_same_frame(corpus):
+    import qualkit.coding as coding
+
+    book = book_of(c("v", keywords=("visie",)), c("s", near=(("werken", "samen", 2),)))
+    first = code(corpus, book)
+    hits = coding._coder.cache_info().hits
+    again = code(corpus, book_of(c("v", keywords=("visie",)), c("s", near=(("werken", "samen", 2),))))  # equal, not the same object
+    assert coding._coder.cache_info().hits == hits + 1
+    pd.testing.assert_frame_equal(first, again)
+    edited = code(corpus, book_of(c("v", keywords=("visie", "gesprek")), c("s", near=(("werken", "samen", 2),))))
+    assert coding._coder.cache_info().hits == hits + 1  # an edited codebook gets a coder of its own
+    assert len(edited) == len(first) + 1

@@ -44,6 +44,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -251,6 +252,7 @@ class RuleCoder:
                 self._punct_lut[ord(ch)] |= bit
         #: codes with a role or unit restriction
         self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
+        self._lock = threading.Lock()
         #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
         #: CSR arrays: start, count, values) and its regex groups (a bitmask, 64 groups a word)
         self._vocab: dict[str, int] = {}
@@ -307,12 +309,13 @@ class RuleCoder:
         # the pass makes hundreds of thousands of small lists and tuples and no reference cycles:
         # the cyclic garbage collector would only walk them (5-7 % of the pass), so it pauses here
         collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._code_blocks(texts, units, roles, progress)
-        finally:
-            if collecting:
-                gc.enable()
+        with self._lock:  # the vocabulary and its analyses grow as one: one pass at a time
+            gc.disable()
+            try:
+                return self._code_blocks(texts, units, roles, progress)
+            finally:
+                if collecting:
+                    gc.enable()
 
     def _code_blocks(
         self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None],
@@ -1335,9 +1338,20 @@ def code(
             )
     else:
         raise InputError(f"expected a Corpus or a segments DataFrame, got {type(corpus_or_segments).__name__}")
-    rule_coder = RuleCoder(books)
+    rule_coder = _coder(tuple(books))
     seg_rows, code_idx, rules, matched = _run(rule_coder, segs, progress)
     return _coded_frame(segs, rule_coder, seg_rows, code_idx, rules, matched, coder)
+
+
+@lru_cache(maxsize=4)
+def _coder(books: tuple[Codebook, ...]) -> RuleCoder:
+    """The coder of some codebooks, kept for the next pass with the same (equal) codebooks.
+
+    Coding again after adding documents, or in a loop over corpora, then
+    analyses only the word forms it has not met; an edited codebook is a
+    different key and gets a new coder.
+    """
+    return RuleCoder(books)
 
 
 def _run(rc: RuleCoder, segs: pd.DataFrame, progress: bool) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
