@@ -991,18 +991,22 @@ def _required_groups(pattern: str, flags: int) -> list[tuple[bool, tuple[str, ..
     >>> _required_groups(r"\\b\\d+ (van de|op) \\d+", re.I)
     [(False, ('\\\\d',)), (True, ('van', 'op'))]
     """
-    return _required(pattern, flags)[0]
+    return list(_required(pattern, flags)[0])
 
 
-def _required(pattern: str, flags: int) -> tuple[list[tuple[bool, tuple[str, ...]]], list[tuple[str, ...]]]:
-    """Return (the required word groups, the required punctuation: any one character of each tuple)."""
+@lru_cache(maxsize=4096)
+def _required(pattern: str, flags: int) -> tuple[tuple[tuple[bool, tuple[str, ...]], ...], tuple[tuple[str, ...], ...]]:
+    """Return (the required word groups, the required punctuation: any one character of each tuple).
+
+    Memoised: a codebook edit builds a new coder, but most of its regexes are the same.
+    """
     parsed = _parse(pattern, flags)
     if parsed is None:
-        return [], []
+        return (), ()
     items, c = parsed
     chars: list[tuple[str, ...]] = []
     groups = _sequence_groups(items, c, False, chars)
-    return list(dict.fromkeys(groups)), list(dict.fromkeys(chars))
+    return tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(chars))
 
 
 def _sequence_groups(
@@ -1062,6 +1066,7 @@ def _sequence_groups(
 _Group = tuple[bool, tuple[str, ...]]
 
 
+@lru_cache(maxsize=4096)
 def _lead_groups(pattern: str, flags: int) -> tuple[_Group | None, tuple[str, ...] | None, tuple[str, ...] | None]:
     """What every match starts with, when the regex begins with ``\\b`` and literal words.
 
