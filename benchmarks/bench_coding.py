@@ -74,12 +74,30 @@ def source_turns() -> list[tuple[str | None, str]]:
     return turns or FALLBACK_TURNS
 
 
-def build_corpus(n_words: int, seed: int = 1):
-    """Return a Corpus of about ``n_words`` words: documents of ~5,000 words of sampled turns."""
+def vocabulary_words(n: int, seed: int = 1) -> list[str]:
+    """``n`` distinct Dutch word forms from spaCy's Dutch lemma table (the forms it knows), seeded."""
+    import gzip
+
+    import spacy_lookups_data
+
+    with gzip.open(str(spacy_lookups_data.get_file("nl_lemma_lookup.json.gz")), "rt", encoding="utf-8") as fh:
+        forms = sorted(w for w in json.load(fh) if w.isalpha() and len(w) > 2)
+    return random.Random(seed).sample(forms, n)
+
+
+def build_corpus(n_words: int, seed: int = 1, vocabulary: int = 0):
+    """Return a Corpus of about ``n_words`` words: documents of ~5,000 words of sampled turns.
+
+    ``vocabulary`` > 0 ends every turn with one more word, taken in turn from that many
+    distinct real Dutch word forms: the sampled turns alone have under 2,000 distinct forms,
+    a real corpus of this size tens of thousands, and each new form is analysed once.
+    """
     from qualkit.model import Corpus, Document, Participant, Segment
     from qualkit.nlp import words
 
     turns = source_turns()
+    extra = vocabulary_words(vocabulary, seed) if vocabulary else []
+    turn_no = 0
     sizes = [len(words(t)) for _, t in turns]
     roles = sorted({r for r, _ in turns if r})
     rng = random.Random(seed)
@@ -93,6 +111,10 @@ def build_corpus(n_words: int, seed: int = 1):
         while doc_words < 5000 and total + doc_words < n_words:
             k = rng.randrange(len(turns))
             role, text = turns[k]
+            if extra:
+                text = f"{text} {extra[turn_no % len(extra)]}"
+                turn_no += 1
+                doc_words += 1
             label = f"{role or 'spreker'} {rng.randint(1, 4)}: "
             start = pos + len(label)
             parts.append(label + text + "\n")
@@ -128,9 +150,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def measure(kind: str, n_words: int) -> dict:
+def measure(kind: str, n_words: int, vocabulary: int = 0) -> dict:
     """Build the corpus, then time one step; return the figures as a dict."""
-    corpus, total = build_corpus(n_words)
+    corpus, total = build_corpus(n_words, vocabulary=vocabulary)
     books = shipped_codebooks()
     base = peak_mb()
     extra: dict = {}
@@ -146,7 +168,10 @@ def measure(kind: str, n_words: int) -> dict:
         coded = qk.code(segs, books)
         t2 = time.perf_counter()
         seconds = t2 - t0
+        from qualkit.coding import _coder
+
         extra = {"segments_s": round(t1 - t0, 2), "coding_s": round(t2 - t1, 2), "codings": len(coded),
+                 "distinct_forms": len(_coder(tuple(books))._vocab),
                  "codes": sum(1 for b in books for c in b if c.codable and not c.rules.is_empty())}
     elif kind == "spacy":
         import spacy
@@ -191,8 +216,8 @@ def measure(kind: str, n_words: int) -> dict:
             "s_per_million": round(seconds / total * 1e6, 3), "peak_mb": round(peak_mb()), "corpus_mb": round(base), **extra}
 
 
-def run_in_subprocess(kind: str, n_words: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--measure", kind, "--words", str(n_words)],
+def run_in_subprocess(kind: str, n_words: int, vocabulary: int = 0) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure", kind, "--words", str(n_words), "--vocabulary", str(vocabulary)],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -201,17 +226,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--words", type=int, action="append", help="corpus size in words (repeatable; default 1M and 5M)")
     p.add_argument("--measure", help=argparse.SUPPRESS)
+    p.add_argument("--vocabulary", type=int, default=0,
+                   help="end every turn with one of this many distinct real Dutch word forms (default 0: none)")
     p.add_argument("--kinds", default="qualkit,rerun,spacy,regex,floor",
                    help="comma-separated: qualkit, rerun, spacy, regex, floor")
     args = p.parse_args(argv)
     sizes = args.words or [1_000_000, 5_000_000]
     if args.measure:
-        print(json.dumps(measure(args.measure, sizes[0])))
+        print(json.dumps(measure(args.measure, sizes[0], args.vocabulary)))
         return 0
     rows = []
     for n in sizes:
         for kind in args.kinds.split(","):
-            r = run_in_subprocess(kind, n)
+            r = run_in_subprocess(kind, n, args.vocabulary)
             rows.append(r)
             print(json.dumps(r), flush=True)
     print()
