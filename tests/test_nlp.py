@@ -328,3 +328,11 @@ def test_not_plain_flags_mark_exactly_the_words_plain_would_change(words):
     flags = [bool(flag) for flag in nlp._not_plain_flags(words)]
     assert flags == [re.search(r"[^a-z0-9]", w) is not None for w in words]
     assert all(nlp._plain(w) == w for w, flag in zip(words, flags) if not flag)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcXYZ'-` éëöİı’‘‐‑ß", max_size=10))
+def test_norm_of_an_ascii_word_takes_a_short_path_with_the_same_result(word):
+    from qualkit.nlp import _INWORD, norm, strip_diacritics, unify_quotes
+
+    assert norm.__wrapped__(word) == strip_diacritics(unify_quotes(word.lower())).translate(_INWORD)

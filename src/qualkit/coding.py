@@ -867,27 +867,32 @@ class RegexPrefilter:
 
     def fold(self, word: str) -> str:
         """A word as the groups see it: lowercase, with the letters ignore-case matching folds specially."""
-        return word.lower().translate(self._FOLD)
+        w = word.lower()
+        return w if w.isascii() else w.translate(self._FOLD)  # the special letters are not ASCII
 
     def _word_groups(self, word: str) -> frozenset[int]:
         w = self.fold(word)
-        found: set[int] = set()
-        prefix, n = self.prefix_groups, len(w)
+        found: list[set[int]] = []
+        n = len(w)
+        prefix = self.prefix_groups.get
         for k in self._prefix_lengths:
             if k > n:
                 break
-            if w[:k] in prefix:
-                found |= prefix[w[:k]]
-        by_first = self.inner_by_first
+            hit = prefix(w[:k])
+            if hit:
+                found.append(hit)
+        by_first = self.inner_by_first.get
         for i in range(n - 1):
-            for lit, gs in by_first.get(w[i : i + 2], ()):
-                if w.startswith(lit, i):
-                    found |= gs
-        for ch in self.inner_single.keys() & set(w) if self.inner_single else ():
-            found |= self.inner_single[ch]
+            literals = by_first(w[i : i + 2])
+            if literals:
+                for lit, gs in literals:
+                    if w.startswith(lit, i):
+                        found.append(gs)
+        if self.inner_single:
+            found += [self.inner_single[ch] for ch in self.inner_single.keys() & set(w)]
         if self.digit_groups and not w.isalpha() and any(ch.isdecimal() for ch in w):
-            found |= self.digit_groups
-        return frozenset(found)
+            found.append(self.digit_groups)
+        return frozenset().union(*found) if found else _NO_GROUPS
 
     def word_groups(self, word: str) -> frozenset[int]:
         """Return the ids of the groups met by one ``\\w+`` word (memoised)."""
@@ -931,6 +936,8 @@ class RegexPrefilter:
         return run
 
 
+#: the groups of a word that meets none (one shared object)
+_NO_GROUPS: frozenset[int] = frozenset()
 #: a group alternative that stands for "any decimal digit" (``\d``: Unicode category Nd, str.isdecimal)
 _DIGIT = "\\d"
 #: frequent Dutch words: poor keys for the prefilter (this only affects speed, never a result)

@@ -63,7 +63,11 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'
                          "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
 #: characters removed inside a word when normalising
 _INWORD = str.maketrans("", "", "'-‐‑")
+#: the same for an ASCII word, where unify_quotes only turns ` into ' (so it goes too)
+_INWORD_ASCII = str.maketrans("", "", "'-`")
 
+#: what a word that matches no keyword word gets (one shared object)
+_NO_PATTERNS: frozenset[int] = frozenset()
 #: a keyword word of at least this many letters also matches inside compounds
 COMPOUND_MIN = 4
 #: the other part of a compound must have at least this many letters
@@ -134,7 +138,10 @@ def norm(word: str) -> str:
     >>> norm("CLB-medewerker"), norm("Coördinator"), norm("zoco’s")
     ('clbmedewerker', 'coordinator', 'zocos')
     """
-    return strip_diacritics(unify_quotes(word.lower())).translate(_INWORD)
+    w = word.lower()
+    if w.isascii():  # most words: no curly quotes, no diacritics; only ' - ` can go
+        return w.translate(_INWORD_ASCII) if ("'" in w or "-" in w or "`" in w) else w
+    return strip_diacritics(unify_quotes(w)).translate(_INWORD)
 
 
 def tokens(text: str) -> list[Token]:
@@ -430,8 +437,12 @@ def lemmas(word: str) -> frozenset[str]:
     >>> sorted(lemmas("coordinatoren")), sorted(lemmas("huisje")), sorted(lemmas("meisje"))
     (['coordinator'], ['huis', 'huisje'], ['meisje'])
     """
+    return _lemmas(word, norm(word))
+
+
+def _lemmas(word: str, w: str) -> frozenset[str]:
+    """:func:`lemmas` of ``word``, whose normalised form ``w`` is known already."""
     table, known = _lemma_tables()
-    w = norm(word)
     lemma = table.get(word.lower()) or table.get(w)
     if lemma is not None:
         return frozenset({lemma})
@@ -479,7 +490,8 @@ def analyse(word: str) -> Form:
     >>> analyse("Gesprekken").stem
     'gesprek'
     """
-    return Form(norm(word), lemmas(word), stem(word))
+    w = norm(word)  # once: lemmas and stem both start from it
+    return Form(w, _lemmas(word, w), _stem_function()(w))
 
 
 # -- terms and the matcher ----------------------------------------------------
@@ -585,24 +597,29 @@ class TermMatcher:
         self._starting: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
 
     def _build_index(self) -> None:
-        self.exact: dict[tuple[str, str], set[int]] = {}
+        # one dict per kind of key (normalised form, stem, lemma), keyed by the string itself, so
+        # that a look-up builds no tuple: every distinct word of a corpus goes through these
+        self.exact: dict[str, dict[str, set[int]]] = {"n": {}, "s": {}, "l": {}}
         self.prefixes: list[tuple[str, int]] = []
         self.first: dict[str, set[int]] = {}
-        self.last: dict[tuple[str, str], set[int]] = {}
+        self.last: dict[str, dict[str, set[int]]] = {"n": {}, "s": {}, "l": {}}
         for i, p in enumerate(self.patterns):
             if p.wildcard:
                 self.prefixes.append((p.norm, i))
                 continue
             keys = [("n", p.norm), ("s", p.stem)] + [("l", lem) for lem in p.lemmas]
-            for key in keys:
-                self.exact.setdefault(key, set()).add(i)
+            for kind, value in keys:
+                self.exact[kind].setdefault(value, set()).add(i)
             if p.compounds:
                 for base in {p.norm, *p.lemmas}:
                     if len(base) >= COMPOUND_MIN:
                         self.first.setdefault(base, set()).add(i)
-                for key in keys:
-                    if len(key[1]) >= COMPOUND_MIN:
-                        self.last.setdefault(key, set()).add(i)
+                for kind, value in keys:
+                    if len(value) >= COMPOUND_MIN:
+                        self.last[kind].setdefault(value, set()).add(i)
+        # the lengths the compound parts have: no look-up for a length that no key has
+        self._first_lengths = sorted({len(x) for x in self.first})
+        self._last_lengths = {kind: sorted({len(x) for x in d}) for kind, d in self.last.items()}
 
     def match_form(self, word: str) -> frozenset[int]:
         """Return the ids of the patterns a text word matches (memoised per form)."""
@@ -613,21 +630,34 @@ class TermMatcher:
 
     def _match_form(self, f: Form) -> frozenset[int]:
         found: set[int] = set()
+        exact = self.exact
         keys = [("n", f.norm), ("s", f.stem)] + [("l", lem) for lem in f.lemmas]
-        for key in keys:
-            found |= self.exact.get(key, set())
+        for kind, value in keys:
+            hit = exact[kind].get(value)
+            if hit:
+                found |= hit
         for prefix, i in self.prefixes:
             if f.norm.startswith(prefix):
                 found.add(i)
         if self.first:
-            w = f.norm
-            for k in range(COMPOUND_MIN, len(w) - COMPOUND_REST_MIN + 1):
-                found |= self.first.get(w[:k], set())
-        if self.last:
-            for kind, value in keys:
-                for k in range(COMPOUND_REST_MIN, len(value) - COMPOUND_MIN + 1):
-                    found |= self.last.get((kind, value[k:]), set())
-        return frozenset(found)
+            w, first = f.norm, self.first
+            for k in self._first_lengths:  # the start of the word, at least 3 letters left over
+                if k > len(w) - COMPOUND_REST_MIN:
+                    break
+                hit = first.get(w[:k])
+                if hit:
+                    found |= hit
+        for kind, value in keys:  # the end of the word (or its lemma or stem), after at least 3 letters
+            last = self.last[kind]
+            if not last:
+                continue
+            for length in self._last_lengths[kind]:
+                if length > len(value) - COMPOUND_REST_MIN:
+                    break
+                hit = last.get(value[len(value) - length :])
+                if hit:
+                    found |= hit
+        return frozenset(found) if found else _NO_PATTERNS
 
     def hits(self, forms: Sequence[str]) -> list[tuple[int, int, int]]:
         """Return (term, first word, end word) for every match among the words ``forms``.
