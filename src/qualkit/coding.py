@@ -285,10 +285,12 @@ class RuleCoder:
                 self._pattern_forms.setdefault(p, []).append(i)
             for word in RegexPrefilter._WORD.findall(w):
                 word_forms.setdefault(fold(word), []).append(i)
+        # the group bits as flat (form, bit) pairs, set in one go (numpy scalars one by one are slow)
+        pairs = [(i, g - shift) for i, w in enumerate(new) for g in form_groups(w)]
         groups = np.zeros((self._fgroup.shape[0], len(new)), dtype=np.uint64)
-        for i, w in enumerate(new):
-            for g in form_groups(w):
-                groups[(g - shift) >> 6, i] |= np.uint64(1 << ((g - shift) & 63))
+        if pairs:
+            form, bit = np.asarray(pairs, dtype=np.int64).T
+            np.bitwise_or.at(groups, (bit >> 6, form), np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64)))
         self._fgroup = np.concatenate([self._fgroup, groups], axis=1)
         self._fchars = np.concatenate([self._fchars, np.fromiter(map(len, new), dtype=np.int64, count=len(new))])
         self._forms += new
