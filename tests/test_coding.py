@@ -237,7 +237,7 @@ def test_add_coding_unknown_code_says_how_to_fix_it(corpus):
     # a typo: one letter too many -> the code meant is named
     with pytest.raises(InputError) as info:
         add_coding(None, corpus, "fg1", 0, 3, "t:werkdrukk", "AB", codebooks=book)
-    assert str(info.value) == ("add_coding, row 1: unknown code 't:werkdrukk'; the codebooks have "
+    assert str(info.value) == ("add_coding: unknown code 't:werkdrukk'; the codebooks have "
                                "'t:sfeer', 't:werkdruk'; did you mean 't:werkdruk'?")
     # nothing close: no guess
     with pytest.raises(InputError, match=r"unknown code 't:tijd'; the codebooks have 't:sfeer', 't:werkdruk'$"):
@@ -245,7 +245,7 @@ def test_add_coding_unknown_code_says_how_to_fix_it(corpus):
     # forgetting codebooks= is not a wrong code: say to pass the codebook
     with pytest.raises(InputError) as info:
         add_coding(None, corpus, "fg1", 0, 3, "t:werkdruk", "AB")
-    assert str(info.value) == ("add_coding, row 1: unknown code 't:werkdruk': no codebook was given; pass "
+    assert str(info.value) == ("add_coding: unknown code 't:werkdruk': no codebook was given; pass "
                                "codebooks= (the codebook or its YAML file) that defines the code")
 
 def test_ambiguous_bare_code_id(corpus):
@@ -601,3 +601,20 @@ def test_coding_again_with_the_same_codebooks_reuses_the_coder_and_gives_the_sam
     edited = code(corpus, book_of(c("v", keywords=("visie", "gesprek")), c("s", near=(("werken", "samen", 2),))))
     assert coding._coder.cache_info().hits == hits + 1  # an edited codebook gets a coder of its own
     assert len(edited) == len(first) + 1
+
+
+def test_add_coding_names_no_row_and_a_table_names_every_row(corpus):
+    book = book_of(c("visie", keywords=("visie",)))
+    with pytest.raises(InputError) as info:
+        add_coding(None, corpus, "fg9", 0, 5, "t:visie", "AB", codebooks=book)
+    assert str(info.value).startswith("add_coding: unknown document 'fg9'; the corpus has 'fg1', 'fg2'")
+    table = pd.DataFrame({"doc_id": ["fg1", "fg9"], "start": [0, 0], "end": [5, 5], "code": ["t:visie"] * 2, "coder": ["AB"] * 2})
+    with pytest.raises(InputError) as info:
+        codings_from_table(table, corpus, book, source="codering.csv")
+    assert str(info.value).startswith("codering.csv, row 2: unknown document 'fg9'")
+
+
+def test_a_progress_bar_changes_nothing_in_the_result(corpus, capsys):
+    book = book_of(c("visie", keywords=("visie",)), c("s", near=(("werken", "samen", 2),)))
+    pd.testing.assert_frame_equal(code(corpus, book, progress=True), code(corpus, book))
+    assert "coding" in capsys.readouterr().err  # tqdm wrote its bar to stderr

@@ -1458,8 +1458,11 @@ def codings_from_table(
     >>> codings_from_table(t, corpus, book)[["code", "coder", "rule", "text"]].values.tolist()
     [['n:overleg', 'AB', 'manual', 'overleggen']]
     """
-    books = as_codebooks(codebooks)
-    name = source or "codings table"
+    return _codings(table, corpus, as_codebooks(codebooks), source or "codings table", numbered=True)
+
+
+def _codings(table: pd.DataFrame, corpus: Corpus, books: list[Codebook], name: str, numbered: bool) -> pd.DataFrame:
+    """:func:`codings_from_table`; ``numbered`` False leaves the row number out of messages (one coding)."""
     missing = [c for c in CODINGS_TABLE_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(
@@ -1474,7 +1477,7 @@ def codings_from_table(
         try:
             rows.append(_manual_row(corpus, lookup, doc_id, start, end, code_id, coder, memo))
         except InputError as exc:
-            problems.append(f"{name}, row {n}: {exc}")
+            problems.append(f"{name}, row {n}: {exc}" if numbered else f"{name}: {exc}")
     if problems:
         raise InputError("\n".join(problems))
     from .export import coded_frame
@@ -1522,7 +1525,7 @@ def add_coding(
     [['AB', 'overleggen', ''], ['CD', 'Wij overleggen elke week.', 'hele zin']]
     """
     row = pd.DataFrame({"doc_id": [doc_id], "start": [start], "end": [end], "code": [code], "coder": [coder], "memo": [memo]})
-    new = codings_from_table(row, corpus, codebooks, source="add_coding")
+    new = _codings(row, corpus, as_codebooks(codebooks), "add_coding", numbered=False)  # one coding: no row number
     if coded is None or coded.empty:
         return new
     return pd.concat([coded, new], ignore_index=True)
