@@ -439,10 +439,10 @@ class _Block:
         self.by_id = a_pos[order]
         self.at = np.searchsorted(a_id[order], np.arange(n_ids + 1))
         self.count = np.diff(self.at).tolist()  # tokens per pattern (of the patterns of terms)
-        # per segment, the OR of its forms' regex-group bits: which regexes can match where
-        # (one word of 64 groups at a time: a 1-D take is far faster than a 2-D gather)
-        # (one buffer for all words: fresh big arrays cost a page fault per 4 KB; a 0 after the
-        # last token keeps every index of reduceat in range)
+        # per segment, the OR of its forms' regex-group bits: which regexes can match where. One
+        # word of 64 groups at a time (a 1-D take is far faster than a 2-D gather), in one reused
+        # buffer (a fresh big array costs a page fault per 4 KB); the 0 after the last token keeps
+        # every index of reduceat in range
         empty = bounds[:-1] == bounds[1:]
         self.seg_groups = []
         buffer = np.zeros(len(ids) + 1, dtype=np.uint64)
