@@ -295,15 +295,10 @@ PIECES = ["Elk", "ieder", "gesprek", "overleg", "wisselt", "moedertaal", "taaltj
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=10), st.sampled_from([" ", "", "-"]))
 def test_regex_prefilter_never_skips_a_regex_that_matches(pieces, sep):
-    from qualkit.coding import RegexPrefilter
-    from qualkit.nlp import unify_quotes
-
-    import re
-
-    compiled = [(i, [re.compile(p, re.IGNORECASE)]) for i, p in enumerate(REGEXES)]
-    text = unify_quotes(sep.join(pieces))
-    matching = {i for i, (p,) in compiled if p.search(text)}
-    assert matching <= set(RegexPrefilter(compiled).candidates(text))
+    # through the coder's own filters (word groups, punctuation, lead and next words): every regex
+    # finds exactly what re.search finds, also with ſ, ı, Arabic digits and curly quotes in the text
+    text = sep.join(pieces)
+    assert RuleCoder([_regex_book(REGEXES)]).code_text(text, unit="turn") == _plain_regex_reading(REGEXES, text)
 
 
 def test_benchmark_script_runs_on_a_small_corpus(root):

@@ -266,9 +266,8 @@ class RuleCoder:
         self._word_forms: dict[str, list[int]] = {}
         self._with_word: dict[frozenset[str], np.ndarray] = {}
         self._starting: dict[tuple[str, ...], np.ndarray] = {}
-        #: pattern -> the ids of the forms that match it (and as an array, made when asked)
+        #: pattern -> the ids of the forms that match it
         self._pattern_forms: dict[int, list[int]] = {}
-        self._pattern_array: dict[int, np.ndarray] = {}
         self._fchars = np.zeros(0, dtype=np.int64)  # each form's length in characters
         #: (form id, group) -> where in the form a word starts that meets the group (lead groups only)
         self._lead_offsets: dict[tuple[int, int, frozenset[str] | None], tuple[int, ...]] = {}
@@ -346,14 +345,6 @@ class RuleCoder:
         if hit is None or len(hit) != len(self._forms):
             g = group - self.regex_filter.shift
             hit = self._with_group[group] = ((self._fgroup[g >> 6] >> np.uint64(g & 63)) & np.uint64(1)) == 1
-        return hit
-
-    def forms_with_pattern(self, pattern: int) -> np.ndarray:
-        """The ids of the forms that match keyword pattern ``pattern``."""
-        forms = self._pattern_forms.get(pattern, ())
-        hit = self._pattern_array.get(pattern)
-        if hit is None or len(hit) != len(forms):
-            hit = self._pattern_array[pattern] = np.asarray(forms, dtype=np.int32)
         return hit
 
     def forms_with_word(self, words: frozenset[str]) -> np.ndarray:
@@ -489,7 +480,7 @@ class _Block:
         hit = self._form_has.get(pattern)
         if hit is None:
             hit = self._form_has[pattern] = np.zeros(len(self.rc._forms), dtype=bool)
-            hit[self.rc.forms_with_pattern(pattern)] = True
+            hit[self.rc._pattern_forms.get(pattern, [])] = True
         return hit
 
     def words(self, first: int, end: int) -> str:
@@ -807,8 +798,9 @@ class RegexPrefilter:
     met by some word of the segment. Each group has an id; every distinct
     word is checked against all groups once (:meth:`form_groups`). Regexes
     without a required word are always run. Punctuation a regex needs
-    (``:`` or a quote) is tested on the text first (:meth:`may_match`). The
-    filter only skips work: a regex it lets through is searched as written.
+    (``:`` or a quote) is listed in :attr:`punctuation`; the coder looks for it
+    in all texts at once. The filter only skips work: a regex it lets through
+    is searched as written.
 
     Parameters
     ----------
@@ -818,9 +810,11 @@ class RegexPrefilter:
 
     Examples
     --------
-    >>> f = RegexPrefilter([(0, [re.compile(r"\\b(elk|ieder) gesprek", re.I)]), (1, [re.compile(r"[0-9]+", re.I)])])
-    >>> f.candidates("Ieder gesprek telt"), f.candidates("Elk overleg telt")
-    ([0, 1], [1])
+    >>> f = RegexPrefilter([(0, [re.compile(r"\\b(elk|ieder) gesprek", re.I)]), (1, [re.compile(r"[0-9]+:", re.I)])])
+    >>> f.groups, [sorted(need) for _, need in f.requirements[0]], f.punctuation
+    ([(True, ('elk', 'ieder')), (True, ('gesprek',))], [[0, 1]], {re.compile('[0-9]+:', re.IGNORECASE): ((':',),)})
+    >>> sorted(f.form_groups("Ieder")), sorted(f.form_groups("gesprekken")), sorted(f.form_groups("overleg"))
+    ([0], [1], [])
     """
 
     _WORD = re.compile(r"\w+")
@@ -903,39 +897,14 @@ class RegexPrefilter:
             hit = self.cache[word] = self._word_groups(word)
         return hit
 
-    def may_match(self, pattern: re.Pattern[str], quoted: str) -> bool:
-        """False when the quote-unified text lacks punctuation the regex needs (a C-level test)."""
-        needs = self.punctuation.get(pattern)
-        return needs is None or all(any(ch in quoted for ch in chars) for chars in needs)
-
-    def form_groups(self, form: str) -> int:
+    def form_groups(self, form: str) -> frozenset[int]:
         """Return the ids of the groups met by a text word (a token of :data:`qualkit.nlp.TOKEN_RE`).
 
         A token is one or more ``\\w+`` words joined by hyphens or apostrophes;
-        each of them is checked as a word of its own (memoised).
+        each of them is checked as a word of its own (:meth:`word_groups`).
         """
-        found: frozenset[int] = frozenset()
-        cache = self.cache
-        for w in self._WORD.findall(form):
-            hit = cache.get(w)
-            if hit is None:
-                hit = cache[w] = self._word_groups(w)
-            found |= hit
-        return found
+        return frozenset().union(*map(self.word_groups, self._WORD.findall(form)))
 
-    def candidates(self, text: str) -> list[int]:
-        """Return the codes whose regexes may match ``text``, in code order."""
-        return sorted(self.patterns_to_run(text))
-
-    def patterns_to_run(self, text: str) -> dict[int, list[re.Pattern[str]]]:
-        """Return code -> the regexes of that code that may match ``text`` (the others cannot)."""
-        met = self.form_groups(text)
-        run: dict[int, list[re.Pattern[str]]] = {}
-        for ci, reqs in self.requirements.items():
-            ps = [p for p, need in reqs if need <= met and self.may_match(p, text)]
-            if ps:
-                run[ci] = ps
-        return run
 
 
 #: the groups of a word that meets none (one shared object)
