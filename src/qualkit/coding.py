@@ -339,6 +339,11 @@ class RuleCoder:
         _, code_idx, rules, matched = self.code_segments([text], [unit], [role])
         return [(self.codes[ci].code.qualified, r, m) for ci, r, m in zip(code_idx.tolist(), rules, matched)]
 
+    def phrase(self, form_ids: Iterable[int]) -> str:
+        """Forms as written, joined by one space: how ``matched`` shows a phrase or a near term."""
+        forms = self._forms
+        return " ".join([forms[f] for f in form_ids])
+
     def forms_with_group(self, group: int) -> np.ndarray:
         """A boolean per form id: does the form meet regex group ``group``?"""
         hit = self._with_group.get(group)
@@ -357,16 +362,21 @@ class RuleCoder:
             self._with_word[words] = hit
         return hit
 
+    def _memo(self, store: dict[Any, np.ndarray], key: Any, unknown: int, dtype: type) -> np.ndarray:
+        """A per-form memo array of ``store[key]``, one entry per form learnt so far (new ones ``unknown``)."""
+        known = store.get(key)
+        if known is None or len(known) < len(self._forms):
+            more = np.full(len(self._forms) - (0 if known is None else len(known)), unknown, dtype=dtype)
+            known = store[key] = more if known is None else np.concatenate([known, more])
+        return known
+
     def starting(self, forms: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
         """For each form id in ``forms``: does its first ``\\w+`` word (folded) start with one of ``prefixes``?
 
         Only the forms asked about are looked at (memoised: -1 not yet, 0 no, 1 yes), never the
         whole vocabulary.
         """
-        known = self._starting.get(prefixes)
-        if known is None or len(known) < len(self._forms):
-            more = np.full(len(self._forms) - (0 if known is None else len(known)), -1, dtype=np.int8)
-            known = self._starting[prefixes] = more if known is None else np.concatenate([known, more])
+        known = self._memo(self._starting, prefixes, -1, np.int8)
         answers = known[forms]
         if (answers < 0).any():
             fold, first, words = self.regex_filter.fold, RegexPrefilter._WORD.search, self._forms
@@ -378,11 +388,7 @@ class RuleCoder:
 
     def first_offsets(self, forms: np.ndarray, rx: _Regex) -> np.ndarray:
         """For each form id in ``forms``: the offset in it where a match of ``rx`` can start; -1: several."""
-        key = (rx.lead, rx.lead_words)
-        known = self._first_offset.get(key)
-        if known is None or len(known) < len(self._forms):
-            more = np.full(len(self._forms) - (0 if known is None else len(known)), -2, dtype=np.int64)
-            known = self._first_offset[key] = more if known is None else np.concatenate([known, more])
+        known = self._memo(self._first_offset, (rx.lead, rx.lead_words), -2, np.int64)
         todo = forms[known[forms] == -2]
         for f in np.unique(todo).tolist() if len(todo) else ():
             offsets = self.lead_offsets(f, rx)
@@ -484,8 +490,8 @@ class _Block:
         return hit
 
     def words(self, first: int, end: int) -> str:
-        forms = self.rc._forms
-        return " ".join([forms[i] for i in self.ids[first:end].tolist()])
+        """The tokens ``first`` to ``end`` as written, joined by one space."""
+        return self.rc.phrase(self.ids[first:end].tolist())
 
     def quoted(self) -> list[str]:
         """The texts with straight quotes (same offsets), as the regexes see them."""
@@ -537,7 +543,7 @@ class _Block:
                 # one number where it fits in 63 bits); a few occurrences are simply joined
                 forms = self.ids[occ[:, None] + np.arange(k)].astype(np.int64)
                 if len(occ) < 16:
-                    sids.append(np.fromiter((base + extra.setdefault(" ".join([rc._forms[f] for f in row]), len(extra))
+                    sids.append(np.fromiter((base + extra.setdefault(rc.phrase(row), len(extra))
                                              for row in forms.tolist()), dtype=np.int64, count=len(occ)))
                     continue
                 if k * width <= 63:
@@ -546,7 +552,7 @@ class _Block:
                     distinct = forms[first]
                 else:
                     distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
-                sid = [base + extra.setdefault(" ".join([rc._forms[f] for f in row]), len(extra)) for row in distinct.tolist()]
+                sid = [base + extra.setdefault(rc.phrase(row), len(extra)) for row in distinct.tolist()]
                 sids.append(np.asarray(sid, dtype=np.int64)[inverse.reshape(-1)])
         start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
         return self.tok_seg[start] * self.n_codes + code, start, end, sid, list(extra)
@@ -674,9 +680,9 @@ class _Block:
         # each keyword string once per coding, at its first (start, end); then in that order
         order = np.lexsort((end, start, key))
         key, sid = key[order], sid[order]
-        alone = _groups(key)[2] == 1
-        if not alone.all():  # only codings with several hits can repeat a string
-            several = np.flatnonzero(np.repeat(~alone, _groups(key)[2]))
+        hits_per_key = _groups(key)[2]
+        if (hits_per_key > 1).any():  # only codings with several hits can repeat a string
+            several = np.flatnonzero(np.repeat(hits_per_key > 1, hits_per_key))
             _, first = np.unique(key[several] * (len(rc._forms) + len(extra)) + sid[several], return_index=True)
             keep = np.ones(len(key), dtype=bool)
             keep[several] = False
@@ -702,11 +708,11 @@ class _Block:
         sep = MATCHED_SEP
         matched = [words[a] if c == 1 else sep.join(words[a : a + c]) for a, c in zip(at, count)] if len(kw_keys) else [""] * len(keys)
         rules = ["keyword"] * len(keys)
+        has_near = _member(np.sort(np.fromiter(near, dtype=np.int64)), keys)
         if len(rx_keys):
             j = np.searchsorted(rx_keys, keys)
             has_rx = _member(rx_keys, keys)
-            near_keys = np.sort(np.fromiter(near, dtype=np.int64))
-            only_rx = has_rx & ~has_kw & ~_member(near_keys, keys)
+            only_rx = has_rx & ~has_kw & ~has_near
             # the common regex case: one regex of the code matched, nothing else
             for n, a, c in zip(*(x.tolist() for x in (np.flatnonzero(only_rx), rx_at[j[only_rx]], rx_count[j[only_rx]]))):
                 rules[n] = "regex"
@@ -715,8 +721,7 @@ class _Block:
         else:
             has_rx, j, mixed = np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)
         if near:
-            with_near = np.flatnonzero(_member(np.sort(np.fromiter(near, dtype=np.int64)), keys))
-            mixed = _groups(np.sort(np.concatenate([mixed, with_near]), kind="stable"))[0]
+            mixed = _groups(np.sort(np.concatenate([mixed, np.flatnonzero(has_near)]), kind="stable"))[0]
         for n, k in zip(mixed.tolist(), keys[mixed].tolist()):
             fired = []
             if has_kw[n]:
