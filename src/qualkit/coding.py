@@ -224,12 +224,8 @@ class RuleCoder:
                     frozenset(words) if words and lead in groups else None, seconds if lead in groups else None,
                     _start_shift(pattern.pattern, pattern.flags),
                 ))
-        self._kw1 = _csr(kw1)
-        self._ex1 = _csr(ex1)
-        #: the patterns of the words of the terms whose occurrences are looked for (phrases, near)
-        self._in_terms = np.zeros(self._n_ids, dtype=bool)
-        used = {t for _, t in (*self._phrases, *self._exclude_phrases)} | {t for x in self._near for t in x[2:4]}
-        self._in_terms[[p for t in used for p in seqs[t]]] = True
+        #: pattern id -> the codes it is a one-word keyword / exclude term of (each form gets the union)
+        self._kw1, self._ex1 = kw1, ex1
         #: the punctuation the searched regexes need: a bit per set of characters, and a table from
         #: character (code point) to its bits; a curly quote counts as the quote unify_quotes makes it
         #: (the bit after the last set: a character unify_quotes changes; beyond 63 sets, the others
@@ -260,6 +256,10 @@ class RuleCoder:
         self._fptr = np.zeros(1, dtype=np.int64)
         self._fval = np.zeros(0, dtype=np.int32)
         self._flen = np.zeros(0, dtype=np.int64)
+        #: per form id, the codes of whose one-word keywords / exclude terms it is an instance, as CSR
+        #: arrays (start, count, values): a token's keyword hits without a (token, pattern) pair per token
+        self._fkw = _CSRGrowing()
+        self._fex = _CSRGrowing()
         self._fgroup = np.zeros(((len(self.regex_filter.groups) + 63) // 64, 0), dtype=np.uint64)  # word x form
         self._with_group: dict[int, np.ndarray] = {}
         #: a \\w+ word (folded as the regex prefilter folds it) -> the forms that contain it
@@ -297,6 +297,9 @@ class RuleCoder:
         self._flen = np.concatenate([self._flen, lengths])
         self._fptr = np.concatenate([self._fptr, self._fptr[-1] + np.cumsum(lengths)])
         self._fval = np.concatenate([self._fval, np.fromiter(chain.from_iterable(found), dtype=np.int32)])
+        kw1, ex1 = self._kw1, self._ex1
+        self._fkw.extend([sorted(set().union(*[kw1[p] for p in patterns])) if patterns else () for patterns in found])
+        self._fex.extend([sorted(set().union(*[ex1[p] for p in patterns])) if patterns else () for patterns in found])
 
     def code_segments(
         self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None],
@@ -424,18 +427,12 @@ class _Block:
         #: the segment (row in this block) of every token
         self.tok_seg = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
         self.bounds = bounds
-        # (token, pattern id) pairs of the tokens whose form matches keyword words, in token order
-        hot = np.flatnonzero(rc._flen[ids])
-        pos, idv = _expand(hot, rc._fptr[ids[hot]], rc._flen[ids[hot]], rc._fval)
-        n_ids = rc._n_ids
-        self.pair_pos, self.pair_id = pos, idv
-        # the tokens of each anchor pattern (where term occurrences are looked for from), ascending
-        anchored = rc._in_terms[idv]
-        a_pos, a_id = pos[anchored], idv[anchored]
-        order = np.argsort(a_id.astype(np.int16 if n_ids < 1 << 15 else np.int32), kind="stable")  # radix sort
-        self.by_id = a_pos[order]
-        self.at = np.searchsorted(a_id[order], np.arange(n_ids + 1))
-        self.count = np.diff(self.at).tolist()  # tokens per pattern (of the patterns of terms)
+        #: tokens per form id, and per keyword pattern (the sum over the forms that match it)
+        self.form_count = np.bincount(ids, minlength=len(rc._forms))
+        self.count = np.bincount(rc._fval, weights=np.repeat(self.form_count, rc._flen), minlength=rc._n_ids).astype(np.int64).tolist()
+        #: the tokens in order of form id (made when a term is first looked for), and where each form starts
+        self._by_form: np.ndarray | None = None
+        self._form_at = np.concatenate([[0], np.cumsum(self.form_count)])
         # per segment, the OR of its forms' regex-group bits: which regexes can match where. One
         # word of 64 groups at a time (a 1-D take is far faster than a 2-D gather), in one reused
         # buffer (a fresh big array costs a page fault per 4 KB); the 0 after the last token keeps
@@ -444,7 +441,7 @@ class _Block:
         self.seg_groups = []
         buffer = np.zeros(len(ids) + 1, dtype=np.uint64)
         for word in rc._fgroup:
-            np.take(word, ids, out=buffer[:-1])
+            np.take(word, ids, out=buffer[:-1], mode="clip")  # "raise" would copy through a temporary
             g = np.bitwise_or.reduceat(buffer, bounds[:-1])
             g[empty] = 0  # reduceat gives an empty range the value at its index
             self.seg_groups.append(g)
@@ -455,8 +452,19 @@ class _Block:
 
     # -- where things occur
 
-    def tokens_with(self, i: int) -> np.ndarray:
-        return self.by_id[self.at[i] : self.at[i + 1]]
+    def tokens_with(self, pattern: int) -> np.ndarray:
+        """The tokens whose form matches keyword pattern ``pattern``, ascending."""
+        if self._by_form is None:
+            ids = self.ids
+            # a stable sort keeps each form's tokens ascending; on 16-bit ids numpy sorts by radix
+            self._by_form = np.argsort(ids.astype(np.uint16) if len(self.rc._forms) <= 1 << 16 else ids, kind="stable")
+        forms = np.asarray(self.rc._pattern_forms.get(pattern, ()), dtype=np.int64)
+        counts = self.form_count[forms]
+        forms, counts = forms[counts > 0], counts[counts > 0]
+        if len(forms) == 1:
+            return self._by_form[self._form_at[forms[0]] : self._form_at[forms[0] + 1]]
+        _, at = _expand(np.zeros(len(forms), dtype=np.int64), self._form_at[forms], counts, None)
+        return np.sort(self._by_form[at])
 
     def occurrences(self, t: int) -> np.ndarray:
         """The first token of every occurrence of term ``t`` inside one segment, ascending."""
@@ -527,7 +535,7 @@ class _Block:
     def keyword_hits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """(key, first token, end token, string id) of every keyword hit; strings beyond the forms listed."""
         rc = self.rc
-        tok, code = _expand(self.pair_pos, rc._kw1[0][self.pair_id], rc._kw1[1][self.pair_id], rc._kw1[2])
+        tok, code = self._hits(rc._fkw)
         starts, ends, codes, sids = [tok], [tok + 1], [code], [self.ids[tok].astype(np.int64)]
         extra: dict[str, int] = {}
         base = len(rc._forms)
@@ -557,10 +565,17 @@ class _Block:
         start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
         return self.tok_seg[start] * self.n_codes + code, start, end, sid, list(extra)
 
+    def _hits(self, per_form: _CSRGrowing) -> tuple[np.ndarray, np.ndarray]:
+        """(token, code) of every token whose form is in a code's list of ``per_form``, in token order."""
+        start, count, values = per_form.arrays()
+        n = count[self.ids]
+        hot = np.flatnonzero(n)
+        return _expand(hot, start[self.ids[hot]], n[hot], values)
+
     def vetoed(self) -> np.ndarray:
         """The keys (segment * codes + code) vetoed by an exclude term, ascending."""
         rc = self.rc
-        tok, code = _expand(self.pair_pos, rc._ex1[0][self.pair_id], rc._ex1[1][self.pair_id], rc._ex1[2])
+        tok, code = self._hits(rc._fex)
         keys = [self.tok_seg[tok] * self.n_codes + code]
         for ci, t in rc._exclude_phrases:
             occ = self.occurrences(t)
@@ -765,12 +780,22 @@ def _bit_words(bits: Iterable[int]) -> tuple[tuple[int, np.uint64], ...]:
     return tuple((w, np.uint64(m)) for w, m in sorted(words.items()))
 
 
-def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(start, length, values) of a list of sets of ints, as flat arrays."""
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    ptr = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(rows) else np.zeros(0, dtype=np.int64)
-    values = np.fromiter(chain.from_iterable(sorted(r) for r in rows), dtype=np.int64)
-    return ptr, lengths, values
+class _CSRGrowing:
+    """Rows of ints, one per form id, that only grow at the end; read as flat (start, count, values) arrays."""
+
+    def __init__(self) -> None:
+        self._start = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
+        self._values = np.zeros(0, dtype=np.int64)
+
+    def extend(self, rows: list[Sequence[int]]) -> None:
+        count = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        self._start = np.concatenate([self._start, len(self._values) + np.cumsum(count) - count])
+        self._count = np.concatenate([self._count, count])
+        self._values = np.concatenate([self._values, np.fromiter(chain.from_iterable(rows), dtype=np.int64)])
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._start, self._count, self._values
 
 
 def _expand(items: np.ndarray, first: np.ndarray, count: np.ndarray, values: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
