@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tracemalloc
 from collections import OrderedDict
+from functools import reduce
+from operator import or_
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualkit import _tokenize
-from qualkit._tokenize import COMPILED, _tokenize_python, tokenize
+from qualkit._tokenize import COMPILED, _char_bits_python, _tokenize_python, char_bits, tokenize
 from qualkit.nlp import TOKEN_RE
 
 SEPARATORS = ["'", "\u2019", "\u2018", "`", "\u00b4", "-", "\u2010", "\u2011"]
@@ -170,3 +172,169 @@ def test_many_distinct_forms_in_one_call():
     expected = _tokenize_python(texts, expected_vocab)
     assert [a.tolist() for a in got] == [a.tolist() for a in expected]
     assert got_vocab == expected_vocab and len(got_vocab) == 20_000
+
+
+# -- char_bits: per text, the OR of a per-character bit table
+
+BITS_IMPLEMENTATIONS = [pytest.param(char_bits, id="char_bits"), pytest.param(_char_bits_python, id="python")]
+UNSIGNED = [np.uint8, np.uint16, np.uint32, np.uint64]
+
+
+def _bits_by_hand(texts, lut):
+    """The OR per text, one character at a time in plain Python ints."""
+    table = [int(v) for v in lut]
+    return [reduce(or_, (table[ord(c)] if ord(c) < len(table) else 0 for c in t), 0) for t in texts]
+
+
+@st.composite
+def tables(draw):
+    """A table of 1..300 entries of a random unsigned dtype, values up to its maximum."""
+    dtype = draw(st.sampled_from(UNSIGNED))
+    top = int(np.iinfo(dtype).max)
+    values = draw(st.lists(st.integers(0, top), min_size=1, max_size=300))
+    return np.array(values, dtype=dtype)
+
+
+# the tokenizer's pieces (all three str kinds) plus a NUL (the twin's own separator, with bits
+# here), a lone surrogate and a few low code points that random tables reach
+BIT_PIECES = PIECES + ["\0", "\udcff", "\x01", "\x7f", "\u0100", "\u012b"]
+bit_texts_strategy = st.lists(st.lists(st.sampled_from(BIT_PIECES), max_size=30).map("".join), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=bit_texts_strategy, lut=tables())
+def test_char_bits_compiled_equals_numpy_equals_plain_python(texts, lut):
+    got = char_bits(texts, lut)
+    twin = _char_bits_python(texts, lut)
+    assert got.dtype == twin.dtype == lut.dtype
+    assert got.tolist() == twin.tolist() == _bits_by_hand(texts, lut)
+    assert len(got) == len(texts)
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts=bit_texts_strategy, lut=tables())
+def test_char_bits_for_a_table_covering_every_kind(texts, lut):
+    # a table past 0xFFFF: the 1- and 2-byte loops skip the bound check; the CJK sign and the
+    # mathematical letter (4-byte kind) have bits, the emoji (0x1F600) lies beyond the table
+    big = np.zeros(0x1D401, dtype=lut.dtype)
+    big[: len(lut)] = lut
+    big[0x4E2D] = 1 << 5
+    big[0x1D400] = 1 << 7
+    expected = _bits_by_hand(texts, big)
+    assert char_bits(texts, big).tolist() == _char_bits_python(texts, big).tolist() == expected
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+def test_char_bits_by_hand(bits):
+    lut = np.zeros(0x201D, dtype=np.uint32)
+    lut[ord("?")] = 1
+    lut[ord(",")] = 2
+    lut[0x2019] = 1 << 31  # the curly apostrophe
+    lut[0x201C] = 1 << 30  # the left curly double quote, the table's last entry
+    texts = ["Waarom?", "zo\u2019n dag, echt", "\u201cNee\u201d, zei ze", "\U0001f600?", "geen"]
+    # U+201D (the right quote) and the emoji are beyond the table: they count as 0
+    expected = [1, (1 << 31) | 2, (1 << 30) | 2, 1, 0]
+    got = bits(texts, lut)
+    assert got.dtype == np.uint32
+    assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+@pytest.mark.parametrize("dtype", UNSIGNED)
+def test_char_bits_of_no_texts_is_empty(bits, dtype):
+    got = bits([], np.ones(10, dtype=dtype))
+    assert got.dtype == dtype
+    assert got.tolist() == []
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+def test_char_bits_of_empty_texts_is_zero(bits):
+    # lut[0] has bits: an empty text must not pick up the twin's NUL separator
+    lut = np.full(128, 3, dtype=np.uint8)
+    assert bits(["", "a", "", ""], lut).tolist() == [0, 3, 0, 0]
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+def test_char_bits_with_an_empty_table_is_zero(bits):
+    got = bits(["abc", "", "\U0001f600\u4e2d"], np.zeros(0, dtype=np.uint16))
+    assert got.dtype == np.uint16
+    assert got.tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+def test_char_bits_of_a_text_of_a_million_characters(bits):
+    # one '?' per 1000 characters and a single '!' at the very end
+    lut = np.zeros(128, dtype=np.uint64)
+    lut[ord("?")] = 1 << 63
+    lut[ord("!")] = 1
+    text = ("x" * 999 + "?") * 1000
+    assert len(text) == 1_000_000
+    assert bits([text, text[:-1] + "!", "y" * 1_000_000], lut).tolist() == [1 << 63, (1 << 63) | 1, 0]
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+@pytest.mark.parametrize(("texts", "message"), [
+    (["goed?", 3], "char_bits: texts[1] is int, expected str"),
+    ([b"goed"], "char_bits: texts[0] is bytes, expected str"),
+    (["ja", "nee", None], "char_bits: texts[2] is NoneType, expected str"),
+    (["ja", np.float64("nan")], "char_bits: texts[1] is float64, expected str"),
+])
+def test_char_bits_of_a_text_that_is_not_str_is_a_type_error(bits, texts, message):
+    with pytest.raises(TypeError) as info:
+        bits(texts, np.ones(128, dtype=np.uint8))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("bits", BITS_IMPLEMENTATIONS)
+@pytest.mark.parametrize(("lut", "message"), [
+    (np.ones(4, dtype=np.int64), "char_bits: lut is a 1-dimensional array of int64, expected a "
+                                 "one-dimensional array of unsigned integers (uint8 to uint64)"),
+    (np.ones((2, 2), dtype=np.uint8), "char_bits: lut is a 2-dimensional array of uint8, expected a "
+                                      "one-dimensional array of unsigned integers (uint8 to uint64)"),
+])
+def test_char_bits_needs_a_flat_unsigned_table(bits, lut, message):
+    with pytest.raises(TypeError) as info:
+        bits(["ja"], lut)
+    assert str(info.value) == message
+
+
+def test_char_bits_of_a_tuple_a_generator_and_a_strided_table():
+    lut = np.arange(256, dtype=np.uint16)[::2]  # not contiguous: entry i is 2 * i
+    expected = [2 * ord("a") | 2 * ord("b"), 0]
+    assert char_bits(("ab", ""), lut).tolist() == expected
+    assert char_bits((t for t in ["ab", ""]), lut).tolist() == expected
+
+
+def test_the_compiled_char_bits_takes_bytes_of_native_uint64():
+    ctok = _tokenize._ctokenize
+    lut = np.array([0, 1 << 40, 2], dtype=np.uint64)
+    # bytes one past an 8-byte boundary: the C code must not assume aligned entries
+    misaligned = memoryview(b"\xff" + lut.tobytes())[1:]
+    for table in (lut.tobytes(), misaligned, bytearray(lut.tobytes())):
+        out = ctok.char_bits(["\x01\x02", "\x02\x03", "\x00"], table)
+        assert type(out) is bytearray
+        assert np.frombuffer(out, dtype=np.uint64).tolist() == [(1 << 40) | 2, 2, 0]
+    with pytest.raises(ValueError) as info:
+        ctok.char_bits(["a"], b"\x00" * 12)
+    assert str(info.value) == ("char_bits: lut has 12 bytes, expected a whole number of "
+                               "uint64 entries (8 bytes each)")
+    with pytest.raises(TypeError) as info:
+        ctok.char_bits(["a"], "not bytes")
+    assert "bytes-like object is required, not 'str'" in str(info.value)  # CPython's own wording
+
+
+def test_char_bits_repeated_calls_do_not_leak():
+    texts = ["Zo\u2019n uur?", "\U0001f600 \u4e2d\u6587!", ""] * 100
+    lut = np.arange(1, 200, dtype=np.uint64)
+    for _ in range(3):
+        char_bits(texts, lut)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(300):
+            char_bits(texts, lut)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # a leaked result or table per call would be 300 * 2.4 KB or more
+    assert after - before < 10_000

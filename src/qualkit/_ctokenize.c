@@ -17,6 +17,10 @@
  * tokenize(texts, vocab) returns three bytearrays of native-endian numbers:
  * int32 form ids, int32 start offsets, int64 bounds. The Python wrapper views
  * them with numpy.frombuffer, so this file needs no numpy headers.
+ *
+ * char_bits(texts, lut) returns one native uint64 per text: the OR of
+ * lut[ord(ch)] over its characters (0 for a character beyond the table), the
+ * twin of qualkit._tokenize._char_bits_python.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -294,6 +298,18 @@ tokenize_text(PyObject *text, PyObject *vocab, form_cache *cache, buffer *ids, b
     return 0;
 }
 
+/* Set the TypeError tokenize and char_bits give for a text that is not a str:
+ * type.__name__, as the Python twins say it (tp_name may carry a module). */
+static void
+not_a_str(const char *function, Py_ssize_t k, PyObject *item)
+{
+    PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(item), "__name__");
+    if (name != NULL) {
+        PyErr_Format(PyExc_TypeError, "%s: texts[%zd] is %S, expected str", function, k, name);
+        Py_DECREF(name);
+    }
+}
+
 static PyObject *
 ctokenize(PyObject *module, PyObject *args)
 {
@@ -329,12 +345,7 @@ ctokenize(PyObject *module, PyObject *args)
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *text = PySequence_Fast_GET_ITEM(seq, k);  /* borrowed */
         if (!PyUnicode_Check(text)) {
-            /* type.__name__, as the Python twin says it (tp_name may carry a module) */
-            PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(text), "__name__");
-            if (name != NULL) {
-                PyErr_Format(PyExc_TypeError, "tokenize: texts[%zd] is %S, expected str", k, name);
-                Py_DECREF(name);
-            }
+            not_a_str("tokenize", k, text);
             goto done;
         }
         int rc = tokenize_text(text, vocab, &cache, &ids, &starts);  /* the tuple holds text */
@@ -361,16 +372,127 @@ done:
     return result;
 }
 
+/* lut[ch] of a table of native uint64 at any alignment (a bytes object's data
+ * need not be 8-aligned); memcpy of 8 bytes compiles to one load. */
+static inline uint64_t
+lut_at(const char *lut, Py_UCS4 ch)
+{
+    uint64_t value;
+    memcpy(&value, lut + (size_t)ch * sizeof(uint64_t), sizeof(uint64_t));
+    return value;
+}
+
+/* One loop per string kind, so the compiler sees a fixed character width;
+ * when the table covers every character the kind can hold, no bound check. */
+#define OR_BITS(CHAR_T, KIND_MAX)                                   \
+    do {                                                            \
+        const CHAR_T *chars = (const CHAR_T *)data;                 \
+        if (size > (Py_ssize_t)(KIND_MAX)) {                        \
+            for (Py_ssize_t i = 0; i < n; i++) {                    \
+                bits |= lut_at(lut, chars[i]);                      \
+            }                                                       \
+        }                                                           \
+        else {                                                      \
+            for (Py_ssize_t i = 0; i < n; i++) {                    \
+                const Py_UCS4 ch = chars[i];                        \
+                if (ch < (Py_UCS4)size) {                           \
+                    bits |= lut_at(lut, ch);                        \
+                }                                                   \
+            }                                                       \
+        }                                                           \
+    } while (0)
+
+/* The OR of lut[ch] over the characters of one text (size: entries of lut). */
+static uint64_t
+text_bits(PyObject *text, const char *lut, Py_ssize_t size)
+{
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    uint64_t bits = 0;
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        OR_BITS(Py_UCS1, 0xFF);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        OR_BITS(Py_UCS2, 0xFFFF);
+        break;
+    default:
+        OR_BITS(Py_UCS4, 0x10FFFF);
+        break;
+    }
+    return bits;
+}
+
+static PyObject *
+cchar_bits(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *texts;
+    Py_buffer table;
+    if (!PyArg_ParseTuple(args, "Oy*:char_bits", &texts, &table)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    PyObject *seq = NULL;
+    if (table.len % (Py_ssize_t)sizeof(uint64_t) != 0) {
+        PyErr_Format(PyExc_ValueError,
+                     "char_bits: lut has %zd bytes, expected a whole number of uint64 entries (8 bytes each)",
+                     table.len);
+        goto done;
+    }
+    seq = PySequence_Fast(texts, "char_bits: texts must be a sequence of str");
+    if (seq == NULL) {
+        goto done;
+    }
+    const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    const Py_ssize_t size = table.len / (Py_ssize_t)sizeof(uint64_t);
+    if (count > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(uint64_t)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyByteArray_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(uint64_t));
+    if (result == NULL) {
+        goto done;
+    }
+    char *out = PyByteArray_AS_STRING(result);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);  /* borrowed; seq holds it */
+        if (!PyUnicode_Check(text)) {
+            not_a_str("char_bits", k, text);
+            Py_CLEAR(result);
+            goto done;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+#endif
+        const uint64_t bits = text_bits(text, (const char *)table.buf, size);
+        memcpy(out + k * (Py_ssize_t)sizeof(uint64_t), &bits, sizeof(uint64_t));
+    }
+
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&table);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", ctokenize, METH_VARARGS,
      "tokenize(texts, vocab) -> (ids, starts, bounds) as bytearrays of native int32, int32, int64.\n\n"
      "The compiled twin of qualkit._tokenize._tokenize_python; vocab must be a dict."},
+    {"char_bits", cchar_bits, METH_VARARGS,
+     "char_bits(texts, lut) -> bytearray of native uint64, one per text: the OR of lut[ord(ch)] over its\n"
+     "characters (0 beyond the table). lut: a bytes-like object of native uint64.\n\n"
+     "The compiled twin of qualkit._tokenize._char_bits_python."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "qualkit._ctokenize",
-    "Compiled tokenizer for qualkit._tokenize (same tokens as qualkit.nlp.TOKEN_RE).",
+    "Compiled tokenizer and per-text character bits for qualkit._tokenize (same tokens as qualkit.nlp.TOKEN_RE).",
     -1, methods, NULL, NULL, NULL, NULL,
 };
 

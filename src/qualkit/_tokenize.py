@@ -3,12 +3,14 @@
 The coding pass works on word-form ids in flat arrays (see
 :class:`qualkit.coding.RuleCoder`); this module makes them. A token is exactly
 what :data:`qualkit.nlp.TOKEN_RE` finds (``findall``), in the same order.
+:func:`char_bits` gives the same pass, per text, the OR of a per-character bit
+table (which punctuation sets a text contains).
 
 The work is done by the C extension ``qualkit._ctokenize`` (built by
 ``pip install -e .``), several times faster than the regular expression.
 Without it (no C compiler at install time) the pure-Python
-:func:`_tokenize_python` gives the same result; :data:`COMPILED` says which
-one runs.
+:func:`_tokenize_python` and the numpy :func:`_char_bits_python` give the same
+results; :data:`COMPILED` says which one runs.
 
 Examples
 --------
@@ -91,3 +93,76 @@ def _tokenize_python(texts: Sequence[str], vocab: dict[str, int]) -> tuple[np.nd
             starts.append(m.start())
         bounds.append(len(ids))
     return np.asarray(ids, dtype=np.int32), np.asarray(starts, dtype=np.int32), np.asarray(bounds, dtype=np.int64)
+
+
+def char_bits(texts: Sequence[str], lut: np.ndarray) -> np.ndarray:
+    """Return per text the OR of ``lut[ord(ch)]`` over its characters.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    lut : numpy.ndarray of an unsigned integer dtype, one dimension
+        The bits of each code point; a character at or beyond ``len(lut)``
+        has none (counts as 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        One entry per text, of the dtype of ``lut``; 0 for an empty text.
+
+    Raises
+    ------
+    TypeError
+        If an item of ``texts`` is not a str (the message names its index), or
+        ``lut`` is not a one-dimensional table of unsigned integers.
+
+    Examples
+    --------
+    >>> lut = np.zeros(64, dtype=np.uint8)
+    >>> lut[ord("?")], lut[ord("!")], lut[ord(".")] = 1, 2, 4
+    >>> char_bits(["Klopt dat?", "Ja!", "", "Nou... ja?!"], lut).tolist()
+    [1, 2, 0, 7]
+    """
+    table = _unsigned_table(lut)
+    if _ctokenize is None:
+        return _char_bits_python(texts, table)
+    # the C code reads native uint64 entries; every unsigned value fits one, and the OR of
+    # values of the table's dtype fits that dtype again
+    bits = np.frombuffer(_ctokenize.char_bits(texts, np.ascontiguousarray(table, dtype=np.uint64)), dtype=np.uint64)
+    return bits.astype(table.dtype, copy=False)
+
+
+def _unsigned_table(lut: np.ndarray) -> np.ndarray:
+    """``lut`` as a numpy array, checked to be a one-dimensional table of unsigned integers."""
+    table = np.asarray(lut)
+    if table.ndim != 1 or table.dtype.kind != "u":
+        raise TypeError(f"char_bits: lut is a {table.ndim}-dimensional array of {table.dtype}, "
+                        "expected a one-dimensional array of unsigned integers (uint8 to uint64)")
+    return table
+
+
+def _char_bits_python(texts: Sequence[str], lut: np.ndarray) -> np.ndarray:
+    """Return what :func:`char_bits` returns, with numpy on all texts at once (the reference).
+
+    Examples
+    --------
+    >>> lut = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5], dtype=np.uint16)  # only '\\n' (10) has bits
+    >>> _char_bits_python(["a\\nb", "", "\\u2019"], lut).tolist()
+    [5, 0, 0]
+    """
+    lut = _unsigned_table(lut)
+    texts = list(texts)
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"char_bits: texts[{index}] is {type(text).__name__}, expected str")
+    if not texts:
+        return np.zeros(0, dtype=lut.dtype)
+    # Every text at once: code points -> bits -> OR per text. A NUL after each text keeps every
+    # range non-empty (reduceat needs that); its bits are set to 0 after the look-up, as a NUL in
+    # a text may have bits. mode="clip" sends a character beyond the table to an extra 0 entry.
+    codes = np.frombuffer("\0".join([*texts, ""]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bits = np.take(np.append(lut, lut.dtype.type(0)), codes, mode="clip")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths + 1) - 1  # the NUL after each text
+    bits[ends] = 0
+    return np.bitwise_or.reduceat(bits, ends - lengths)
