@@ -58,7 +58,7 @@ import pandas as pd
 from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
-from ._tokenize import tokenize
+from ._tokenize import char_bits, tokenize
 from .nlp import _QUOTES, TermMatcher, unify_quotes
 
 #: the rule kinds in the order they are named in the ``rule`` column
@@ -241,7 +241,7 @@ class RuleCoder:
         variants = {chars: {*chars, *(chr(k) for k, v in _QUOTES.items() if v in chars)} for chars in self._punct_bit}
         variants[("curly",)] = set(map(chr, _QUOTES))
         top = max(ord(ch) for vs in variants.values() for ch in vs)
-        self._punct_lut = np.zeros(top + 2, dtype=width)  # the last entry (0) for every other character
+        self._punct_lut = np.zeros(top + 1, dtype=width)  # a character beyond it has no bits
         for chars, vs in variants.items():
             bit = width(1 << self._punct_bit.get(chars, self._curly_bit))
             for ch in vs:
@@ -512,14 +512,7 @@ class _Block:
     def punctuation(self) -> np.ndarray:
         """Per segment: the bits of the punctuation sets (and curly quotes) its text contains."""
         if self._punct is None:
-            # every text at once: code points -> punctuation bits -> OR per text (a NUL after each
-            # text keeps every range non-empty)
-            lut = self.rc._punct_lut
-            codes = np.frombuffer("\0".join([*self.texts, ""]).encode("utf-32-le"), dtype=np.uint32)
-            bits = np.take(lut, codes, mode="clip")  # beyond the table: its last entry, 0
-            lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
-            at = np.cumsum(lengths + 1) - lengths - 1
-            self._punct = np.bitwise_or.reduceat(bits, at) if len(at) else np.zeros(0, dtype=lut.dtype)
+            self._punct = char_bits(self.texts, self.rc._punct_lut)  # one pass over the characters (C)
         return self._punct
 
     def has_chars(self, chars: tuple[str, ...]) -> np.ndarray:
