@@ -446,56 +446,88 @@ class _Block:
             g[empty] = 0  # reduceat gives an empty range the value at its index
             self.seg_groups.append(g)
         self._occ: dict[int, np.ndarray] = {}
-        self._form_has: dict[int, np.ndarray] = {}
+        self._pairs: np.ndarray | None = None
         self._quoted: list[str] | None = None
         self._punct: np.ndarray | None = None
 
     # -- where things occur
 
-    def tokens_with(self, pattern: int) -> np.ndarray:
-        """The tokens whose form matches keyword pattern ``pattern``, ascending."""
-        if self._by_form is None:
-            ids = self.ids
-            # a stable sort keeps each form's tokens ascending; on 16-bit ids numpy sorts by radix
-            self._by_form = np.argsort(ids.astype(np.uint16) if len(self.rc._forms) <= 1 << 16 else ids, kind="stable")
-        forms = np.asarray(self.rc._pattern_forms.get(pattern, ()), dtype=np.int64)
-        counts = self.form_count[forms]
-        forms, counts = forms[counts > 0], counts[counts > 0]
-        if len(forms) == 1:
-            return self._by_form[self._form_at[forms[0]] : self._form_at[forms[0] + 1]]
-        _, at = _expand(np.zeros(len(forms), dtype=np.int64), self._form_at[forms], counts, None)
-        return np.sort(self._by_form[at])
-
     def occurrences(self, t: int) -> np.ndarray:
         """The first token of every occurrence of term ``t`` inside one segment, ascending."""
         hit = self._occ.get(t)
         if hit is None:
-            seq = self.rc.matcher.terms[t]
-            k = len(seq)
-            # look from the word that is rarest in this block
-            counts = [self.count[p] for p in seq]
-            a = counts.index(min(counts))
-            if not counts[a]:
-                hit = self._occ[t] = _NONE
-                return hit
-            hit = self.tokens_with(seq[a]) - a
-            if k > 1 and len(hit):
-                hit = hit[(hit >= 0) & (hit + k <= len(self.ids))]
-                ok = self.tok_seg[hit] == self.tok_seg[hit + k - 1]
-                for j, pj in enumerate(seq):
-                    if j != a:
-                        ok &= self.form_has(pj)[self.ids[hit + j]]
-                hit = hit[ok]
-            self._occ[t] = hit
+            self.find_terms([t])
+            hit = self._occ[t]
         return hit
 
-    def form_has(self, pattern: int) -> np.ndarray:
-        """A boolean per form id: does the form match keyword pattern ``pattern``? (for this block)"""
-        hit = self._form_has.get(pattern)
-        if hit is None:
-            hit = self._form_has[pattern] = np.zeros(len(self.rc._forms), dtype=bool)
-            hit[self.rc._pattern_forms.get(pattern, [])] = True
-        return hit
+    def find_terms(self, terms: Iterable[int]) -> None:
+        """Find the occurrences of many terms at once (see :meth:`occurrences`).
+
+        Each term is looked for from its word that is rarest in the block (its
+        *anchor*): the tokens whose form matches the anchor's pattern, shifted
+        back to where the term would start; then every other word of the term
+        is checked on its token, for all candidates of all terms together (a
+        (form, pattern) pair is looked up among the pairs the forms matched).
+        """
+        rc, count, seqs = self.rc, self.count, self.rc.matcher.terms
+        anchors: list[tuple[int, int, int]] = []  # (term, anchor position, anchor pattern)
+        for t in dict.fromkeys(terms):
+            if t in self._occ:
+                continue
+            seq = seqs[t]
+            counts = [count[p] for p in seq]
+            a = counts.index(min(counts))
+            if counts[a]:
+                anchors.append((t, a, seq[a]))
+            else:
+                self._occ[t] = _NONE
+        if not anchors:
+            return
+        if self._by_form is None:
+            # a stable sort keeps each form's tokens ascending; on 16-bit ids numpy sorts by radix
+            ids = self.ids
+            self._by_form = np.argsort(ids.astype(np.uint16) if len(rc._forms) <= 1 << 16 else ids, kind="stable")
+        # (anchor, form) pairs with tokens in this block, then every such token
+        form_lists = [rc._pattern_forms.get(p, ()) for _, _, p in anchors]
+        forms = np.fromiter(chain.from_iterable(form_lists), dtype=np.int64)
+        owner = np.repeat(np.arange(len(anchors)), np.fromiter(map(len, form_lists), dtype=np.int64, count=len(anchors)))
+        n_tok = self.form_count[forms]
+        owner, at = _expand(owner, self._form_at[forms], n_tok, None)
+        k = np.fromiter((len(seqs[t]) for t, _, _ in anchors), dtype=np.int64, count=len(anchors))
+        shift = np.fromiter((a for _, a, _ in anchors), dtype=np.int64, count=len(anchors))
+        start = self._by_form[at] - shift[owner]
+        end = start + k[owner]
+        ok = (start >= 0) & (end <= len(self.ids))
+        owner, start, end = owner[ok], start[ok], end[ok]
+        ok = self.tok_seg[start] == self.tok_seg[end - 1]
+        # the other words: pattern of word j of each candidate's term (-1: none or the anchor itself)
+        width = int(k.max())
+        if width > 1:
+            table = np.full((len(anchors), width), -1, dtype=np.int64)
+            for i, (t, a, _) in enumerate(anchors):
+                table[i, : len(seqs[t])] = seqs[t]
+                table[i, a] = -1
+            pairs = self._form_patterns()
+            for j in range(width):
+                pattern = table[owner, j]
+                check = np.flatnonzero(pattern >= 0)
+                if len(check):
+                    ok[check] &= _member(pairs, self.ids[start[check] + j] * rc._n_ids + pattern[check])
+        owner, start = owner[ok], start[ok]
+        # one ascending array per term
+        order = np.lexsort((start, owner))
+        owner, start = owner[order], start[order]
+        bounds = np.searchsorted(owner, np.arange(len(anchors) + 1))
+        for i, (t, _, _) in enumerate(anchors):
+            self._occ[t] = start[bounds[i] : bounds[i + 1]]
+
+    def _form_patterns(self) -> np.ndarray:
+        """Every (form, keyword pattern) pair the forms match, as ``form * n_ids + pattern``, ascending."""
+        if self._pairs is None:
+            rc = self.rc
+            # the rows are in form order and each row is sorted (_learn): already ascending
+            self._pairs = np.repeat(np.arange(len(rc._forms), dtype=np.int64), rc._flen) * rc._n_ids + rc._fval
+        return self._pairs
 
     def words(self, first: int, end: int) -> str:
         """The tokens ``first`` to ``end`` as written, joined by one space."""
@@ -530,33 +562,33 @@ class _Block:
         rc = self.rc
         tok, code = self._hits(rc._fkw)
         starts, ends, codes, sids = [tok], [tok + 1], [code], [self.ids[tok].astype(np.int64)]
-        extra: dict[str, int] = {}
-        base = len(rc._forms)
-        width = max(base, 2).bit_length()  # bits per form id
-        for ci, t in rc._phrases:
-            occ = self.occurrences(t)
-            if len(occ):
-                k = len(rc.matcher.terms[t])
-                starts.append(occ)
-                ends.append(occ + k)
-                codes.append(np.full(len(occ), ci, dtype=np.int64))
-                # the words as written: one string per distinct sequence of forms (a sequence as
-                # one number where it fits in 63 bits); a few occurrences are simply joined
-                forms = self.ids[occ[:, None] + np.arange(k)].astype(np.int64)
-                if len(occ) < 16:
-                    sids.append(np.fromiter((base + extra.setdefault(rc.phrase(row), len(extra))
-                                             for row in forms.tolist()), dtype=np.int64, count=len(occ)))
-                    continue
-                if k * width <= 63:
-                    packed = (forms << (np.arange(k, dtype=np.int64) * width)).sum(axis=1)
-                    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
-                    distinct = forms[first]
-                else:
-                    distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
-                sid = [base + extra.setdefault(rc.phrase(row), len(extra)) for row in distinct.tolist()]
-                sids.append(np.asarray(sid, dtype=np.int64)[inverse.reshape(-1)])
+        self.find_terms(t for _, t in (*rc._phrases, *rc._exclude_phrases))
+        self.find_terms(t for x in rc._near for t in x[2:4])
+        extra: list[str] = []
+        found = [(ci, len(rc.matcher.terms[t]), self._occ[t]) for ci, t in rc._phrases if len(self._occ[t])]
+        if found:
+            n = np.fromiter((len(occ) for _, _, occ in found), dtype=np.int64, count=len(found))
+            occ = np.concatenate([occ for _, _, occ in found])
+            k = np.repeat(np.fromiter((k for _, k, _ in found), dtype=np.int64, count=len(found)), n)
+            starts.append(occ)
+            ends.append(occ + k)
+            codes.append(np.repeat(np.fromiter((ci for ci, _, _ in found), dtype=np.int64, count=len(found)), n))
+            # the words as written: one string per distinct sequence of forms, of all phrases at
+            # once (a row of form ids + 1, 0 beyond the phrase; as one number where it fits 63 bits)
+            width = int(k.max())
+            column = np.arange(width)
+            inside = column < k[:, None]
+            forms = np.where(inside, self.ids[np.where(inside, occ[:, None] + column, 0)].astype(np.int64) + 1, 0)
+            bits = (len(rc._forms) + 1).bit_length()
+            if width * bits <= 63:
+                _, first, inverse = np.unique((forms << (column * bits)).sum(axis=1), return_index=True, return_inverse=True)
+                distinct = forms[first]
+            else:
+                distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
+            extra = [rc.phrase(f - 1 for f in row if f) for row in distinct.tolist()]
+            sids.append(len(rc._forms) + inverse.reshape(-1).astype(np.int64))
         start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
-        return self.tok_seg[start] * self.n_codes + code, start, end, sid, list(extra)
+        return self.tok_seg[start] * self.n_codes + code, start, end, sid, extra
 
     def _hits(self, per_form: _CSRGrowing) -> tuple[np.ndarray, np.ndarray]:
         """(token, code) of every token whose form is in a code's list of ``per_form``, in token order."""
