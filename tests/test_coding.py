@@ -613,3 +613,25 @@ def test_a_progress_bar_changes_nothing_in_the_result(corpus, capsys):
     book = book_of(c("visie", keywords=("visie",)), c("s", near=(("werken", "samen", 2),)))
     pd.testing.assert_frame_equal(code(corpus, book, progress=True), code(corpus, book))
     assert "coding" in capsys.readouterr().err  # tqdm wrote its bar to stderr
+
+
+def test_long_phrases_in_a_large_vocabulary_keep_each_spelling():
+    # Over 2,048 forms a form id takes 12 bits, so only five words of a phrase fit one
+    # 63-bit number: the sixth and seventh words must still tell two spellings apart.
+    phrase = "we bespreken dat samen met de leerkracht"
+    coder = RuleCoder([book_of(c("p", keywords=(phrase,)))])
+    filler = " ".join(f"woord{i:04d}" for i in range(2100))
+    texts = [
+        filler,
+        "Eerst: we bespreken dat samen met de leerkracht.",
+        "Daarna: we bespreken dat samen met de leerkrachten, en we bespreken dat samen met de Leerkracht.",
+        "We bespreken dat samen met de leerkrachten.",
+    ]
+    rows, code_idx, rules, matched = coder.code_segments(texts, ["turn"] * 4, [None] * 4)
+    assert len(coder._forms) > 2048
+    assert rows.tolist() == [1, 2, 3] and rules == ["keyword"] * 3
+    assert matched == [
+        "we bespreken dat samen met de leerkracht",
+        "we bespreken dat samen met de leerkrachten; we bespreken dat samen met de Leerkracht",
+        "We bespreken dat samen met de leerkrachten",
+    ]

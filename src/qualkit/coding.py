@@ -226,6 +226,13 @@ class RuleCoder:
                 ))
         #: pattern id -> the codes it is a one-word keyword / exclude term of (each form gets the union)
         self._kw1, self._ex1 = kw1, ex1
+        #: pattern id -> its row in a block's (pattern, form) bit table: the words of the terms whose
+        #: occurrences are looked for (phrases, exclude phrases, near terms); -1 for other patterns
+        looked_for = {t for _, t in (*self._phrases, *self._exclude_phrases)} | {t for x in self._near for t in x[2:4]}
+        in_terms = sorted({p for t in looked_for for p in seqs[t]})
+        self._term_rows = len(in_terms)
+        self._term_row = np.full(self._n_ids, -1, dtype=np.int64)
+        self._term_row[in_terms] = np.arange(len(in_terms))
         #: the punctuation the searched regexes need: a bit per set of characters, and a table from
         #: character (code point) to its bits; a curly quote counts as the quote unify_quotes makes it
         #: (the bit after the last set: a character unify_quotes changes; beyond 63 sets, the others
@@ -446,7 +453,7 @@ class _Block:
             g[empty] = 0  # reduceat gives an empty range the value at its index
             self.seg_groups.append(g)
         self._occ: dict[int, np.ndarray] = {}
-        self._pairs: np.ndarray | None = None
+        self._pair_bits: np.ndarray | None = None
         self._quoted: list[str] | None = None
         self._punct: np.ndarray | None = None
 
@@ -500,20 +507,22 @@ class _Block:
         ok = (start >= 0) & (end <= len(self.ids))
         owner, start, end = owner[ok], start[ok], end[ok]
         ok = self.tok_seg[start] == self.tok_seg[end - 1]
-        # the other words: pattern of word j of each candidate's term (-1: none or the anchor itself)
+        owner, start = owner[ok], start[ok]
+        # the other words: pattern of word j of each candidate's term (-1: none or the anchor itself);
+        # the candidates that fail a word are dropped before the next word is checked
         width = int(k.max())
         if width > 1:
             table = np.full((len(anchors), width), -1, dtype=np.int64)
             for i, (t, a, _) in enumerate(anchors):
                 table[i, : len(seqs[t])] = seqs[t]
                 table[i, a] = -1
-            pairs = self._form_patterns()
             for j in range(width):
                 pattern = table[owner, j]
-                check = np.flatnonzero(pattern >= 0)
+                ok = pattern < 0
+                check = np.flatnonzero(~ok)
                 if len(check):
-                    ok[check] &= _member(pairs, self.ids[start[check] + j] * rc._n_ids + pattern[check])
-        owner, start = owner[ok], start[ok]
+                    ok[check] = self._has_pattern(self.ids[start[check] + j], pattern[check])
+                    owner, start = owner[ok], start[ok]
         # one ascending array per term
         order = np.lexsort((start, owner))
         owner, start = owner[order], start[order]
@@ -521,13 +530,22 @@ class _Block:
         for i, (t, _, _) in enumerate(anchors):
             self._occ[t] = start[bounds[i] : bounds[i + 1]]
 
-    def _form_patterns(self) -> np.ndarray:
-        """Every (form, keyword pattern) pair the forms match, as ``form * n_ids + pattern``, ascending."""
-        if self._pairs is None:
-            rc = self.rc
-            # the rows are in form order and each row is sorted (_learn): already ascending
-            self._pairs = np.repeat(np.arange(len(rc._forms), dtype=np.int64), rc._flen) * rc._n_ids + rc._fval
-        return self._pairs
+    def _has_pattern(self, forms: np.ndarray, patterns: np.ndarray) -> np.ndarray:
+        """For each (form id, pattern id) of the words of terms: does the form match the pattern?
+
+        Looked up in a bit table (term pattern x form) made once per block
+        from the (form, pattern) lists of :meth:`RuleCoder._learn`: one bit per
+        pair keeps it small for a large vocabulary.
+        """
+        rc, n_forms = self.rc, len(self.rc._forms)
+        if self._pair_bits is None:
+            form = np.repeat(np.arange(n_forms, dtype=np.int64), rc._flen)
+            row = rc._term_row[rc._fval]
+            at = row[row >= 0] * n_forms + form[row >= 0]
+            self._pair_bits = np.zeros((rc._term_rows * n_forms + 7) // 8, dtype=np.uint8)
+            np.bitwise_or.at(self._pair_bits, at >> 3, np.left_shift(1, at & 7).astype(np.uint8))
+        at = rc._term_row[patterns] * n_forms + forms
+        return (self._pair_bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1 == 1
 
     def words(self, first: int, end: int) -> str:
         """The tokens ``first`` to ``end`` as written, joined by one space."""
@@ -580,13 +598,18 @@ class _Block:
             inside = column < k[:, None]
             forms = np.where(inside, self.ids[np.where(inside, occ[:, None] + column, 0)].astype(np.int64) + 1, 0)
             bits = (len(rc._forms) + 1).bit_length()
-            if width * bits <= 63:
-                _, first, inverse = np.unique((forms << (column * bits)).sum(axis=1), return_index=True, return_inverse=True)
-                distinct = forms[first]
-            else:
-                distinct, inverse = np.unique(forms, axis=0, return_inverse=True)
-            extra = [rc.phrase(f - 1 for f in row if f) for row in distinct.tolist()]
-            sids.append(len(rc._forms) + inverse.reshape(-1).astype(np.int64))
+            # the first words that fit 63 bits as one number; any further words sorted along
+            fit = max(63 // bits, 1)
+            keys = [(forms[:, :fit] << (column[:fit] * bits)).sum(axis=1)]
+            if width > fit:
+                keys = [*forms[:, fit:].T[::-1], *keys]
+            order = np.lexsort(keys) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
+            new_row = np.ones(len(order), dtype=bool)
+            new_row[1:] = (forms[order[1:]] != forms[order[:-1]]).any(axis=1)
+            inverse = np.empty(len(order), dtype=np.int64)
+            inverse[order] = np.cumsum(new_row) - 1
+            extra = [rc.phrase(f - 1 for f in row if f) for row in forms[order[new_row]].tolist()]
+            sids.append(len(rc._forms) + inverse)
         start, end, code, sid = (np.concatenate(x) for x in (starts, ends, codes, sids))
         return self.tok_seg[start] * self.n_codes + code, start, end, sid, extra
 
