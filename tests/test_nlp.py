@@ -7,6 +7,7 @@ import json
 import marshal
 import os
 import re
+import sys
 import zlib
 
 import pytest
@@ -194,11 +195,33 @@ def cache_dir(tmp_path, monkeypatch):
     nlp._lemma_tables.cache_clear()
 
 
+def _build_from(monkeypatch, fresh_tables) -> None:
+    """Make a rebuild cost nothing: it returns (a copy of) the table built once for the module."""
+    monkeypatch.setattr(nlp, "_build_lemma_tables", lambda source: (dict(fresh_tables[0]), fresh_tables[1]))
+
+
 def _forbid_building(monkeypatch) -> None:
     def built(source):
         raise AssertionError(f"the lemma table was built from {source}, not read from the cache")
 
     monkeypatch.setattr(nlp, "_build_lemma_tables", built)
+
+
+def _assert_tables_equal(got, expected) -> None:
+    """The compiled tables hold exactly the dict's entries, in the dict's order, and its lemma set."""
+    (table, known), (expected_table, expected_known) = got, expected
+    assert type(table) is nlp._clemma.LemmaTable and type(known) is nlp._clemma.KnownLemmas
+    assert len(table) == len(expected_table) and len(known) == len(expected_known)
+    assert table.items() == list(expected_table.items())
+    assert set(known) == expected_known
+
+
+def test_the_compiled_lemma_table_is_built_and_used(cache_dir):
+    # pip install -e . builds qualkit._clemma; an install without it must fail here, not just run slower
+    assert nlp._clemma is not None
+    table, known = nlp._lemma_tables()
+    assert type(table) is nlp._clemma.LemmaTable
+    assert (table.get("gesprekken"), "gesprek" in known) == ("gesprek", True)
 
 
 def test_lemma_table_equals_the_two_pass_reading_in_order(fresh_tables):
@@ -216,55 +239,105 @@ def test_lemma_table_equals_the_two_pass_reading_in_order(fresh_tables):
 
 
 def test_lemma_cache_is_written_then_read(cache_dir, monkeypatch, fresh_tables):
-    assert nlp._lemma_tables() == fresh_tables
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
     files = list(cache_dir.glob("*"))
     assert [f.name for f in files] == [files[0].name]
-    assert re.fullmatch(r"nl_lemma_lookup-[0-9a-f]{8}\.bin", files[0].name)
+    assert re.fullmatch(r"nl_lemma_table-[0-9a-f]{8}\.bin", files[0].name)
     nlp._lemma_tables.cache_clear()
     _forbid_building(monkeypatch)
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
+
+
+def test_the_compiled_table_gives_the_lemmas_the_dict_gives(cache_dir, monkeypatch, fresh_tables):
+    import random
+
+    rnd = random.Random(7)
+    forms = list(fresh_tables[0])
+    others = ["", "Gesprekken", "COÖRDINATOREN", "e-Mails", "zo’n", "\ud800", "huisje", "werkt", "leraren"]
+    others += [rnd.choice(forms) + rnd.choice(["tje", "jes", "en", "t", "s", "heid", "ë", "-x"]) for _ in range(3000)]
+    others += [rnd.choice(forms).capitalize() for _ in range(1000)]
+    words = forms + others
+    lemmas, analyse = nlp.lemmas.__wrapped__, nlp.analyse.__wrapped__  # no memo shared between the two runs
+    stemmable = [w for w in words if w != "\ud800"]  # the stemmer cannot encode a lone surrogate
+
+    def results():
+        return [lemmas(w) for w in words], [analyse(w) for w in stemmable]
+
+    compiled = results()
+    assert type(nlp._lemma_tables()[0]) is nlp._clemma.LemmaTable
+    monkeypatch.setattr(nlp, "_clemma", None)
+    nlp._lemma_tables.cache_clear()
     table, known = nlp._lemma_tables()
-    assert list(table.items()) == list(fresh_tables[0].items())
-    assert known == fresh_tables[1]
+    assert (type(table), type(known)) == (dict, frozenset)
+    assert results() == compiled
+    # the rules fire on these, so both tables' ``in known`` were asked
+    assert compiled[0][len(forms) + others.index("huisje")] == {"huis", "huisje"}
+    assert compiled[0][len(forms) + others.index("werkt")] == {"werken", "werkt"}
+
+
+def test_without_the_extension_the_tables_are_built_as_a_dict(cache_dir, monkeypatch, fresh_tables):
+    monkeypatch.setattr(nlp, "_clemma", None)
+    assert nlp._lemma_tables() == fresh_tables
+    assert list(cache_dir.glob("*")) == []  # no cache file: this path builds in every process
 
 
 def _cache_file(folder):
-    (path,) = folder.glob("nl_lemma_lookup-*.bin")
+    (path,) = folder.glob("nl_lemma_table-*.bin")
     return path
 
 
-def _file_for(key: str, payload: bytes) -> bytes:
-    """A cache file in the documented layout, with a correct checksum."""
-    body = len(key.encode()).to_bytes(4, "little") + key.encode() + payload
-    return nlp._CACHE_MAGIC + zlib.crc32(body).to_bytes(4, "little") + body
+def _with_checksum(data) -> bytes:
+    """``data`` (a cache file) with its CRC-32 field made right again."""
+    data = bytearray(data)
+    at = nlp._clemma.CHECKSUM_OFFSET
+    data[at : at + 4] = zlib.crc32(data[at + 4 :]).to_bytes(4, sys.byteorder)
+    return bytes(data)
 
 
 def test_corrupt_lemma_cache_is_ignored_and_rewritten(cache_dir, monkeypatch, fresh_tables):
+    _build_from(monkeypatch, fresh_tables)
     nlp._lemma_tables()
     path = _cache_file(cache_dir)
     good = path.read_bytes()
     key = nlp._lemma_cache_key(*nlp._lemma_source())
-    flipped = bytearray(good)
-    flipped[len(good) // 2] ^= 0x01
+
+    def flipped(at: int) -> bytes:
+        data = bytearray(good)
+        data[at] ^= 0x01
+        return bytes(data)
+
+    form_count_field = 36  # the header's number of forms (layout in _clemma.c)
+    n = int.from_bytes(good[form_count_field : form_count_field + 4], sys.byteorder)
+    more_forms = good[:form_count_field] + (n + 1).to_bytes(4, sys.byteorder) + good[form_count_field + 4 :]
+    old_body = len(key.encode()).to_bytes(4, "little") + key.encode() + marshal.dumps({"huizen": "woning"})
     corruptions = {
         "empty": b"",
         "garbage": b"not a cache at all",
         "truncated": good[: len(good) // 2],
-        "one bit flipped": bytes(flipped),
-        "checksum right, payload broken": _file_for(key, b"\xff\x00broken"),
-        "checksum right, not a table": _file_for(key, marshal.dumps(["huis", "huizen"])),
-        "checksum right, empty table": _file_for(key, marshal.dumps({})),
+        "last byte cut": good[:-1],
+        "one byte more": good + b"\x00",
+        "bit flipped in the magic": flipped(3),
+        "bit flipped in the header": flipped(40),
+        "bit flipped in the index": flipped(len(good) // 2),
+        "bit flipped in the last lemma": flipped(len(good) - 1),
+        "checksum right, sizes wrong": _with_checksum(more_forms),
+        "checksum right, empty table": bytes(nlp._lemma_cache_bytes({}, key)),
+        "the marshal cache of version 1": b"qualkit lemma cache\n" + zlib.crc32(old_body).to_bytes(4, "little") + old_body,
     }
     for name, data in corruptions.items():
         path.write_bytes(data)
         nlp._lemma_tables.cache_clear()
-        assert nlp._lemma_tables() == fresh_tables, name
-        assert path.read_bytes()[: len(nlp._CACHE_MAGIC)] == nlp._CACHE_MAGIC, name
-        assert len(path.read_bytes()) > len(good) // 2, name
+        _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
+        assert path.read_bytes() == good, name  # rewritten, byte for byte what a first build writes
     # the rewritten file is read back without building
     nlp._lemma_tables.cache_clear()
     _forbid_building(monkeypatch)
-    assert nlp._lemma_tables() == fresh_tables
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
     assert list(cache_dir.glob("*.tmp")) == []
+
+
+def _tiny(path, key: str) -> None:
+    nlp._write_lemma_cache(str(path), nlp._lemma_cache_bytes({"huizen": "woning"}, key))
 
 
 def test_lemma_cache_of_another_key_is_not_used(cache_dir, tmp_path, monkeypatch, fresh_tables):
@@ -272,30 +345,32 @@ def test_lemma_cache_of_another_key_is_not_used(cache_dir, tmp_path, monkeypatch
     source = tmp_path / "nl_lemma_lookup.json.gz"
     source.write_bytes(open(real_source, "rb").read())
     monkeypatch.setattr(nlp, "_lemma_source", lambda: (str(source), version))
+    _build_from(monkeypatch, fresh_tables)
     old_key = nlp._lemma_cache_key(str(source), version)
     old_path = nlp._lemma_cache_path(old_key)
-    nlp._write_lemma_cache(old_path, old_key, {"huizen": "woning"})
+    _tiny(old_path, old_key)
     # same key: the (doctored) cache is used, which shows this test can tell
-    assert nlp._lemma_tables() == ({"huizen": "woning"}, frozenset({"woning"}))
+    table, known = nlp._lemma_tables()
+    assert (table.items(), list(known)) == ([("huizen", "woning")], ["woning"])
 
     info = os.stat(source)
     os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))  # the source changed
     new_key = nlp._lemma_cache_key(str(source), version)
     assert new_key != old_key
     nlp._lemma_tables.cache_clear()
-    assert nlp._lemma_tables() == fresh_tables
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
 
     # a file under the new key's name that holds the old key is not read either
     new_path = nlp._lemma_cache_path(new_key)
     os.replace(old_path, new_path)
     nlp._lemma_tables.cache_clear()
-    assert nlp._lemma_tables() == fresh_tables
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
 
-    # nor a cache of another normalisation
-    nlp._write_lemma_cache(new_path, new_key, {"huizen": "woning"})
+    # nor a cache of another normalisation or layout
+    _tiny(new_path, new_key)
     monkeypatch.setattr(nlp, "LEMMA_CACHE_VERSION", nlp.LEMMA_CACHE_VERSION + 1)
     nlp._lemma_tables.cache_clear()
-    assert nlp._lemma_tables() == fresh_tables
+    _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
 
 
 def test_unwritable_lemma_cache_dir_still_gives_the_table(tmp_path, monkeypatch, fresh_tables):
@@ -304,10 +379,176 @@ def test_unwritable_lemma_cache_dir_still_gives_the_table(tmp_path, monkeypatch,
     monkeypatch.setenv("QUALKIT_CACHE_DIR", str(blocker / "cache"))
     nlp._lemma_tables.cache_clear()
     try:
-        assert nlp._lemma_tables() == fresh_tables
+        _assert_tables_equal(nlp._lemma_tables(), fresh_tables)
     finally:
         nlp._lemma_tables.cache_clear()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def _mapped(path) -> bool:
+    with open("/proc/self/maps", encoding="utf-8") as fh:
+        return any(line.rstrip("\n").endswith(str(path)) for line in fh)
+
+
+def test_a_mapped_cache_file_is_replaced_never_changed_and_unmapped_when_freed(cache_dir, fresh_tables):
+    nlp._lemma_tables()
+    path = _cache_file(cache_dir)
+    key = nlp._lemma_cache_key(*nlp._lemma_source())
+    nlp._lemma_tables.cache_clear()
+    table = nlp._read_lemma_cache(str(path), key)
+    assert _mapped(path)
+    _tiny(path, key)  # another process rewrites the cache while this one reads it
+    assert (table.get("gesprekken"), len(table)) == ("gesprek", len(fresh_tables[0]))
+    assert nlp._read_lemma_cache(str(path), key).items() == [("huizen", "woning")]
+    del table
+    assert not _mapped(path)  # the read-only mapping ends with its table (the new file's too)
+    path.write_bytes(b"garbage")
+    assert nlp._read_lemma_cache(str(path), key) is None
+    assert not _mapped(path)
+
+
+def test_concurrent_readers_never_see_a_half_written_cache(cache_dir, fresh_tables):
+    import threading
+
+    nlp._lemma_tables()
+    path = _cache_file(cache_dir)
+    key = nlp._lemma_cache_key(*nlp._lemma_source())
+    data = path.read_bytes()
+    writing = threading.Event()
+    done = threading.Event()
+
+    def writer():
+        for _ in range(15):  # each write of the 11 MB file lets the reader run (the GIL is released)
+            writing.set()
+            nlp._write_lemma_cache(str(path), data)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    writing.wait()
+    reads = 0
+    while not done.is_set():
+        table = nlp._read_lemma_cache(str(path), key)
+        assert table is not None and len(table) == len(fresh_tables[0])
+        reads += 1
+    thread.join()
+    assert reads > 0 and path.read_bytes() == data
+    assert list(cache_dir.glob("*.tmp")) == []
+
+
+# -- the compiled table itself (qualkit._clemma) --
+
+
+def _compiled(table: dict[str, str], key: bytes = b"") -> object:
+    return nlp._clemma.LemmaTable(nlp._clemma.build(table, key))
+
+
+def test_compiled_table_answers_like_its_dict():
+    source = {"huizen": "huis", "Huis": "huis", "": "leeg", "\ud800": "x\udfff", "ïdee": "idee"}
+    table = _compiled(source, b"sleutel")
+    assert table.cache_key == b"sleutel"
+    assert (len(table), table.keys(), list(table)) == (5, list(source), list(source))
+    assert table.items() == list(source.items())
+    assert [table.get(k) for k in source] == list(source.values())
+    assert [table[k] for k in source] == list(source.values())
+    assert table.get("huis") is None and table.get("huis", "?") == "?" and table.get(7, 0) == 0
+    assert ("huizen" in table, "huis" in table, "idee" in table, 7 in table) == (True, False, False, False)
+    assert table.get("huizen") is table.get("Huis")  # one str per lemma, shared
+    with pytest.raises(KeyError, match="^'huis'$"):
+        table["huis"]
+    with pytest.raises(TypeError, match="get expected 1 or 2 arguments, got 0"):
+        table.get()
+    known = table.known
+    assert (len(known), sorted(known)) == (4, ["huis", "idee", "leeg", "x\udfff"])
+    assert ("huis" in known, "x\udfff" in known, "huizen" in known, "x" in known, None in known) == (True, True, False, False, False)
+    assert repr(table) == "<LemmaTable: 5 forms, 4 lemmas>" and repr(known) == "<KnownLemmas: 4 lemmas>"
+
+
+def test_compiled_table_of_nothing():
+    table = _compiled({})
+    assert (len(table), table.items(), list(table), table.get(""), "" in table) == (0, [], [], None, False)
+    assert (len(table.known), list(table.known), "" in table.known) == (0, [], False)
+
+
+def test_build_takes_a_dict_of_str_only():
+    with pytest.raises(TypeError, match="build: the table's keys and values must be str"):
+        nlp._clemma.build({"huis": 1}, b"")
+    with pytest.raises(TypeError, match="build: the table's keys and values must be str"):
+        nlp._clemma.build({1: "huis"}, b"")
+    with pytest.raises(TypeError):
+        nlp._clemma.build([("huis", "huis")], b"")
+    with pytest.raises(TypeError):
+        nlp._clemma.KnownLemmas()
+
+
+_strings = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(_strings, st.sampled_from(["huis", "", "é", "\udc80", "gesprek"]) | _strings, max_size=40), st.lists(_strings, max_size=20))
+def test_compiled_table_equals_its_dict(source, probes):
+    table = _compiled(source)
+    assert table.items() == list(source.items())
+    assert [table.get(w, "<none>") for w in list(source) + probes] == [source.get(w, "<none>") for w in list(source) + probes]
+    assert [w in table for w in probes] == [w in source for w in probes]
+    known = table.known
+    assert sorted(known) == sorted(set(source.values()))
+    assert [w in known for w in probes + list(source)] == [w in set(source.values()) for w in probes + list(source)]
+
+
+def test_compiled_table_refuses_a_buffer_that_is_not_its_layout():
+    good = bytes(nlp._clemma.build({"a": "b"}, b""))
+    # header 64, no key, entries (0, 0) (1, 0), lemma offsets 0 1, 3 + 3 slots of 8 bytes, "a", "b"
+    assert len(good) == 64 + 16 + 8 + 24 + 24 + 2 == 138
+    assert nlp._clemma.LemmaTable(good).items() == [("a", "b")]
+    bad = {
+        "short": (good[:63], "not a qualkit lemma table (magic bytes)"),
+        "magic": (b"x" + good[1:], "not a qualkit lemma table (magic bytes)"),
+        "byte order": (good[:20] + good[20:24][::-1] + good[24:], "another byte order or layout version"),
+        "one byte less": (good[:-1], "header sizes do not fit"),
+        "one byte more": (good + b"\x00", "header sizes do not fit"),
+        "no free form slot": (good[:44] + (1).to_bytes(4, sys.byteorder) + good[48:], "header sizes do not fit"),
+        "form blob too long": (good[:72] + (2).to_bytes(4, sys.byteorder) + good[76:], "header sizes do not fit"),
+    }
+    for name, (data, message) in bad.items():
+        with pytest.raises(ValueError, match=re.escape(f"corrupt lemma table: {message}")):
+            nlp._clemma.LemmaTable(data)
+        assert name
+    # numbers inside the sections are checked when used, so no look-up reads outside the buffer
+    lemma_number = good[:68] + (5).to_bytes(4, sys.byteorder) + good[72:]
+    with pytest.raises(ValueError, match="corrupt lemma table: lemma number out of range"):
+        nlp._clemma.LemmaTable(lemma_number).get("a")
+    key_offset = good[:64] + (9).to_bytes(4, sys.byteorder) + good[68:]
+    with pytest.raises(ValueError, match="corrupt lemma table: string offsets out of range"):
+        nlp._clemma.LemmaTable(key_offset).get("a")
+    with pytest.raises(ValueError, match="corrupt lemma table: string offsets out of range"):
+        nlp._clemma.LemmaTable(key_offset).keys()
+
+
+def test_compiled_tables_do_not_leak():
+    import tracemalloc
+
+    source = {f"woord{i}": f"lemma{i % 7}" for i in range(2000)}
+    data = nlp._clemma.build(source, b"k")
+
+    def use():
+        table = nlp._clemma.LemmaTable(data)
+        assert [table.get(k) for k in source] == list(source.values()) and "lemma3" in table.known
+        assert table.items() == list(source.items()) and len(list(table.known)) == 7
+        nlp._clemma.build(source, b"k")
+
+    for _ in range(3):
+        use()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(100):
+            use()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # a leaked table or build would be >= 50 KB each time; allow a few KB of noise
+    assert after - before < 10_000
 
 
 def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
