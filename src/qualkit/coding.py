@@ -751,8 +751,8 @@ class _Block:
             keep[several] = False
             keep[several[first]] = True
             key, sid = key[keep], sid[keep]
-        strings = [*rc._forms, *extra]
-        words = [strings[i] for i in sid.tolist()]
+        # the strings of the hits, as an object array: taking from it is one C loop
+        words = np.asarray([*rc._forms, *extra], dtype=object)[sid]
         kw_keys, kw_at, kw_count = _groups(key)
         near = self.near_pairs()
         rx_key, rx_text = self.regex_hits()
@@ -767,9 +767,17 @@ class _Block:
         # the common case, keywords only: one string, or several joined
         i = np.minimum(np.searchsorted(kw_keys, keys), max(len(kw_keys) - 1, 0))
         has_kw = (kw_keys[i] == keys) if len(kw_keys) else np.zeros(len(keys), dtype=bool)
-        at, count = kw_at[i].tolist() if len(kw_keys) else [], kw_count[i].tolist() if len(kw_keys) else []
         sep = MATCHED_SEP
-        matched = [words[a] if c == 1 else sep.join(words[a : a + c]) for a, c in zip(at, count)] if len(kw_keys) else [""] * len(keys)
+        if len(kw_keys):
+            at, count = kw_at[i], kw_count[i]
+            matched = words[at].tolist()  # a coding's first keyword string (overwritten below where not a keyword)
+            several = np.flatnonzero(count > 1)
+            words = words.tolist()  # slices of a list are cheaper than of an array
+            for n, a, c in zip(several.tolist(), at[several].tolist(), count[several].tolist()):
+                matched[n] = sep.join(words[a : a + c])
+            at, count = at.tolist(), count.tolist()
+        else:
+            at, count, matched = [], [], [""] * len(keys)
         rules = ["keyword"] * len(keys)
         has_near = _member(np.sort(np.fromiter(near, dtype=np.int64)), keys)
         if len(rx_keys):
