@@ -467,6 +467,22 @@ class _Block:
             hit = self._occ[t]
         return hit
 
+    def tokens_of(self, forms: np.ndarray) -> np.ndarray:
+        """The tokens of some form ids (each at most once), ascending."""
+        by_form = self.by_form()
+        if len(forms) == 1:
+            return by_form[self._form_at[forms[0]] : self._form_at[forms[0] + 1]]
+        _, at = _expand(np.zeros(len(forms), dtype=np.int64), self._form_at[forms], self.form_count[forms], None)
+        return np.sort(by_form[at])
+
+    def by_form(self) -> np.ndarray:
+        """The tokens in order of form id, each form's ascending: form ``f`` has ``_form_at[f]`` to ``_form_at[f + 1]``."""
+        if self._by_form is None:
+            # a stable sort keeps each form's tokens ascending; on 16-bit ids numpy sorts by radix
+            ids = self.ids
+            self._by_form = np.argsort(ids.astype(np.uint16) if len(self.rc._forms) <= 1 << 16 else ids, kind="stable")
+        return self._by_form
+
     def find_terms(self, terms: Iterable[int]) -> None:
         """Find the occurrences of many terms at once (see :meth:`occurrences`).
 
@@ -490,10 +506,6 @@ class _Block:
                 self._occ[t] = _NONE
         if not anchors:
             return
-        if self._by_form is None:
-            # a stable sort keeps each form's tokens ascending; on 16-bit ids numpy sorts by radix
-            ids = self.ids
-            self._by_form = np.argsort(ids.astype(np.uint16) if len(rc._forms) <= 1 << 16 else ids, kind="stable")
         # (anchor, form) pairs with tokens in this block, then every such token
         form_lists = [rc._pattern_forms.get(p, ()) for _, _, p in anchors]
         forms = np.fromiter(chain.from_iterable(form_lists), dtype=np.int64)
@@ -502,7 +514,7 @@ class _Block:
         owner, at = _expand(owner, self._form_at[forms], n_tok, None)
         k = np.fromiter((len(seqs[t]) for t, _, _ in anchors), dtype=np.int64, count=len(anchors))
         shift = np.fromiter((a for _, a, _ in anchors), dtype=np.int64, count=len(anchors))
-        start = self._by_form[at] - shift[owner]
+        start = self.by_form()[at] - shift[owner]
         end = start + k[owner]
         ok = (start >= 0) & (end <= len(self.ids))
         owner, start, end = owner[ok], start[ok], end[ok]
@@ -673,7 +685,7 @@ class _Block:
             cand = np.flatnonzero(ok)
             if not len(cand):
                 continue
-            found = self._lead_search(rx, cand) if rx.lead >= 0 else self._search(rx, cand.tolist())
+            found = self._lead_search(rx, cand, ok) if rx.lead >= 0 else self._search(rx, cand.tolist())
             if found:
                 segs = np.fromiter((s for s, _ in found), dtype=np.int64, count=len(found))
                 keys.append(segs * self.n_codes + rx.code)
@@ -690,12 +702,22 @@ class _Block:
         search, quoted = rx.pattern.search, self.quoted()
         return [(s, m) for s in cand if (m := search(quoted[s]))]
 
-    def _lead_search(self, rx: _Regex, seg: np.ndarray) -> list[tuple[int, re.Match[str]]]:
-        """Try the regex at the words that can start a match, in text order (as ``search`` would)."""
-        # the tokens of the candidate segments whose form has the lead group
-        _, toks = _expand(np.zeros(len(seg), dtype=np.int64), self.bounds[seg], self.bounds[seg + 1] - self.bounds[seg], None)
+    def _lead_search(self, rx: _Regex, seg: np.ndarray, candidate: np.ndarray) -> list[tuple[int, re.Match[str]]]:
+        """Try the regex at the words that can start a match, in text order (as ``search`` would).
+
+        ``seg`` lists the segments where it can match, ``candidate`` marks them.
+        """
+        # the tokens of the candidate segments whose form has the lead group: from all tokens of
+        # those segments, or from all tokens of those forms, whichever are fewer
         with_lead = self.rc.forms_with_group(rx.lead) if rx.lead_words is None else self.rc.forms_with_word(rx.lead_words)
-        toks = toks[with_lead[self.ids[toks]]]
+        sizes = self.bounds[seg + 1] - self.bounds[seg]
+        lead_forms = np.flatnonzero(with_lead & (self.form_count > 0))
+        if self.form_count[lead_forms].sum() < sizes.sum():
+            toks = self.tokens_of(lead_forms)
+            toks = toks[candidate[self.tok_seg[toks]]]
+        else:
+            _, toks = _expand(np.zeros(len(seg), dtype=np.int64), self.bounds[seg], sizes, None)
+            toks = toks[with_lead[self.ids[toks]]]
         if rx.second_words is not None and len(toks):
             # the next token starts one character after this one ends, in the same segment, with a second word
             nxt = np.minimum(toks + 1, len(self.ids) - 1)
