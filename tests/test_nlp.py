@@ -505,6 +505,7 @@ def test_compiled_table_refuses_a_buffer_that_is_not_its_layout():
         "short": (good[:63], "not a qualkit lemma table (magic bytes)"),
         "magic": (b"x" + good[1:], "not a qualkit lemma table (magic bytes)"),
         "byte order": (good[:20] + good[20:24][::-1] + good[24:], "another byte order or layout version"),
+        "layout version 1 (hashed otherwise)": (good[:24] + (1).to_bytes(4, sys.byteorder) + good[28:], "another byte order or layout version"),
         "one byte less": (good[:-1], "header sizes do not fit"),
         "one byte more": (good + b"\x00", "header sizes do not fit"),
         "no free form slot": (good[:44] + (1).to_bytes(4, sys.byteorder) + good[48:], "header sizes do not fit"),

@@ -41,10 +41,15 @@
  *
  * Forms keep the dict's order, so keys() and items() give the dict back as it
  * was. The indexes are open-addressing hash tables with linear probing, about
- * half full. The hash is FNV-1a (32 bit) over the UTF-8 bytes followed by
- * MurmurHash3's finaliser (FNV's low bits alone spread poorly): stable across
- * processes, unlike Python's randomised str hash. A slot's home is
- * (hash * slots) >> 32, so the slot count need not be a power of two.
+ * half full. The hash (hash_bytes) reads the UTF-8 bytes eight at a time
+ * (native order, the last word zero-padded), mixes each in with a multiply
+ * and a shift, and ends with MurmurHash3's 64-bit finaliser; its low 32 bits
+ * are stored. It is stable across processes, unlike Python's randomised str
+ * hash, and costs about the same for a long compound as for a short word
+ * (byte-wise FNV-1a cost ~2 ns a byte, 20-40 ns for the longer Dutch words). A
+ * slot's home is (hash * slots) >> 32, so the slot count need not be a power
+ * of two. The hash is part of the layout: changing it needs a new
+ * LAYOUT_VERSION, or old files would be searched in the wrong slots.
  *
  * Strings are encoded with UTF-8 and "surrogatepass", which is one-to-one on
  * all str, so a lone surrogate is found exactly as a dict would find it.
@@ -61,26 +66,39 @@
 #include <string.h>
 
 #define HEADER_SIZE 64
-#define LAYOUT_VERSION 1
+#define LAYOUT_VERSION 2  /* 1: byte-wise FNV-1a hash; 2: the word-wise hash below */
 #define BYTE_ORDER_MARK 0x01020304u
 static const char MAGIC[16] = {'q', 'u', 'a', 'l', 'k', 'i', 't', ' ', 'l', 'e', 'm', 'm', 'a', 's', '2', '\n'};
 
 /* ---- hashing and strings ------------------------------------------------ */
 
+static inline uint64_t
+mix_in(uint64_t h, uint64_t word)
+{
+    h = (h ^ word) * 0xff51afd7ed558ccdu;
+    return h ^ (h >> 32);
+}
+
 static inline uint32_t
 hash_bytes(const unsigned char *s, Py_ssize_t n)
 {
-    uint32_t h = 2166136261u;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 16777619u;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t word;
+        memcpy(&word, s, 8);
+        h = mix_in(h, word);
     }
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    if (n > 0) {
+        uint64_t word = 0;
+        memcpy(&word, s, (size_t)n);
+        h = mix_in(h, word);
+    }
+    h ^= h >> 33;  /* MurmurHash3's fmix64 */
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 static inline uint32_t
