@@ -317,3 +317,15 @@ def test_group_pairs_equal_form_groups_on_real_vocabulary(shipped: RuleCoder) ->
 def test_group_pairs_equal_form_groups_on_odd_words(words) -> None:
     f = _coder().regex_filter
     assert f.groups_of_forms(words) == [f.form_groups(w) for w in words]
+
+
+def test_bulk_methods_with_the_python_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    # what runs where qualkit._cforms could not be compiled: a fresh coder makes its tables on
+    # first use, here with the pure-Python twin
+    monkeypatch.setattr(_forms, "COMPILED", False)
+    coder = _shipped_coder()
+    words = _vocabulary()[::10] + ["İeder-ſchool", "zorg_co", "٣", ""]
+    assert coder.matcher.match_forms(words) == [coder.matcher._match_form(nlp.analyse(w)) for w in words]
+    assert coder.regex_filter.groups_of_forms(words) == [coder.regex_filter.form_groups(w) for w in words]
+    assert type(coder.matcher._bulk_tables()[1][1]._table) is _KeyTablePython
+    assert type(coder.regex_filter._tables()[0][1]._table) is _KeyTablePython
