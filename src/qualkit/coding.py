@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from difflib import get_close_matches
-from itertools import chain, islice
+from itertools import chain, compress, islice
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ import pandas as pd
 from .columns import CODED_COLUMNS, MATCHED_SEP, RULE_CODER, SEGMENT_COLUMNS
 from .errors import CodebookError, InputError
 from .model import Code, Codebook, Corpus
+from ._forms import IdSets, KeyTable, pair_sets, unique_pairs
 from ._tokenize import char_bits, tokenize
 from .nlp import _QUOTES, TermMatcher, unify_quotes
 
@@ -1013,6 +1014,75 @@ class RegexPrefilter:
         """
         return frozenset().union(*map(self.word_groups, self._WORD.findall(form)))
 
+    def groups_of_forms(self, forms: Sequence[str]) -> list[frozenset[int]]:
+        """Return :meth:`form_groups` of each text word, all checked together (see :meth:`group_pairs`).
+
+        Examples
+        --------
+        >>> f = RegexPrefilter([(0, [re.compile(r"\\b(elk|ieder) \\w*gesprek", re.I)])])
+        >>> [sorted(g) for g in f.groups_of_forms(["Ieder", "groepsgesprek", "elk-gesprek", "overleg", ""])]
+        [[0], [1], [0, 1], [], []]
+        """
+        return pair_sets(*self.group_pairs(forms), len(forms), _NO_GROUPS)
+
+    def group_pairs(self, forms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (form index, group id) of every group each text word meets, as two int64 arrays.
+
+        The same answers as :meth:`form_groups` of each form, flat: sorted by
+        form index, then group id, each pair once. Several times faster for
+        many forms, and not memoised (the coding pass asks once per new form):
+        each ``\\w+`` word is walked once through a table of the anchored
+        literals (which start it) and once through one of the inner literals
+        (which occur in it), instead of one look-up per prefix length and per
+        character pair (:class:`qualkit._forms.KeyTable`); the hits become
+        group ids in numpy.
+
+        Examples
+        --------
+        >>> f = RegexPrefilter([(0, [re.compile(r"\\bieder\\b", re.I)]), (1, [re.compile(r"\\d+ keer", re.I)])])
+        >>> [x.tolist() for x in f.group_pairs(["3", "Iedereen", "keer-3"])]
+        [[0, 1, 2, 2], [1, 0, 1, 2]]
+        """
+        # the \w+ words of the forms; a form that is one word (most: str.isalnum is exactly \w
+        # without "_") is its own only word, the others are cut by the regex
+        single = [f.isalnum() for f in forms]
+        if all(single):
+            words, owner = forms, None
+        else:
+            words = list(compress(forms, single))
+            owner = list(compress(range(len(forms)), single))
+            for i in compress(range(len(forms)), [not x for x in single]):
+                found = self._WORD.findall(forms[i])
+                words += found
+                owner += [i] * len(found)
+            owner = np.asarray(owner, dtype=np.int64)
+        rows, groups = self._word_pairs(words)
+        return unique_pairs([rows if owner is None else owner[rows]], [groups], self.shift + len(self.groups))
+
+    def _word_pairs(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(word index, group id) of the groups each ``\\w+`` word meets (:meth:`_word_groups`), unsorted."""
+        fold = self._FOLD
+        folded = [w if w.isascii() else w.translate(fold) for w in map(str.lower, words)]
+        (prefix_sets, prefix_table), (inner_sets, inner_table) = self._tables()
+        rows, groups = zip(prefix_sets.ids(*prefix_table.prefixes(folded)), inner_sets.ids(*inner_table.substrings(folded)))
+        if self.digit_groups:  # \d: a decimal digit anywhere in the word
+            digits = [j for j in compress(range(len(folded)), [not w.isalpha() for w in folded])
+                      if any(ch.isdecimal() for ch in folded[j])]
+            ids = sorted(self.digit_groups)
+            rows += (np.repeat(np.asarray(digits, dtype=np.int64), len(ids)),)
+            groups += (np.tile(np.asarray(ids, dtype=np.int64), len(digits)),)
+        return np.concatenate(rows), np.concatenate(groups)
+
+    def _tables(self) -> tuple[tuple[IdSets, KeyTable], tuple[IdSets, KeyTable]]:
+        """The tables of :meth:`group_pairs`, made on first use: anchored literals, inner literals."""
+        tables = self.__dict__.get("_key_tables")
+        if tables is None:
+            # an empty inner literal is never looked for by _word_groups (it reads pairs and single
+            # characters), so it is left out here too
+            prefix = IdSets(self.prefix_groups)
+            inner = IdSets({lit: gs for lit, gs in self.inner_groups.items() if lit})
+            tables = self._key_tables = ((prefix, KeyTable(prefix.keys)), (inner, KeyTable(inner.keys)))
+        return tables
 
 
 #: the groups of a word that meets none (one shared object)

@@ -52,6 +52,12 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ._forms import IdSets, KeyTable
 
 #: a word: letters/digits, with hyphens or apostrophes inside it (not at its edges)
 TOKEN_PATTERN = r"\w+(?:['’‘`´\-‐‑]\w+)*"
@@ -138,7 +144,11 @@ def norm(word: str) -> str:
     >>> norm("CLB-medewerker"), norm("Coördinator"), norm("zoco’s")
     ('clbmedewerker', 'coordinator', 'zocos')
     """
-    w = word.lower()
+    return _norm_lower(word.lower())
+
+
+def _norm_lower(w: str) -> str:
+    """:func:`norm` of a word that is lowercase already."""
     if w.isascii():  # most words: no curly quotes, no diacritics; only ' - ` can go
         return w.translate(_INWORD_ASCII) if ("'" in w or "-" in w or "`" in w) else w
     return strip_diacritics(unify_quotes(w)).translate(_INWORD)
@@ -476,6 +486,26 @@ def _lemmas(word: str, w: str) -> frozenset[str]:
     return frozenset({w} | _rule_lemmas(w, known))
 
 
+def _lemma_pairs(words: list[str], lowered: list[str], norms: list[str]) -> tuple[list[str], list[int] | None]:
+    """The lemmas of many words as flat (lemma, word index) lists; None for the indices when they are 0, 1, 2 ...
+
+    The same lemmas as :func:`_lemmas` of each word. Most words are in the
+    table as written (lowercased): their one lemma is found with one ``map``
+    over all words, the way :func:`_lemmas` finds it first; the others go
+    through :func:`_lemmas` itself.
+    """
+    found = list(map(_lemma_tables()[0].get, lowered))
+    if all(found):
+        return found, None
+    values = list(itertools.compress(found, found))
+    owner = list(itertools.compress(range(len(found)), found))
+    for i in itertools.compress(range(len(found)), [not x for x in found]):
+        for lemma in _lemmas(words[i], norms[i]):
+            values.append(lemma)
+            owner.append(i)
+    return values, owner
+
+
 @lru_cache(maxsize=1)
 def _stem_function() -> Callable[[str], str]:
     """Return the Dutch Snowball stemmer's ``stem`` function.
@@ -489,7 +519,9 @@ def _stem_function() -> Callable[[str], str]:
     try:
         import Stemmer
 
-        return Stemmer.Stemmer("dutch_porter").stemWord
+        # no cache of its own (maxCacheSize 0): every caller stems each form once already
+        # (analyse is memoised), and keeping that cache up costs more than the stemming
+        return Stemmer.Stemmer("dutch_porter", 0).stemWord
     except (ImportError, KeyError):  # pragma: no cover - depends on the installation
         from nltk.stem.snowball import DutchStemmer
 
@@ -654,6 +686,90 @@ class TermMatcher:
         if hit is None:
             hit = self.cache[word] = self._match_form(analyse(word))
         return hit
+
+    def match_forms(self, words: Sequence[str]) -> list[frozenset[int]]:
+        """Return :meth:`match_form` of each word, all words analysed together (see :meth:`match_pairs`).
+
+        Examples
+        --------
+        >>> m = TermMatcher([("leider*", False), ("school", True)])
+        >>> [sorted(ids) for ids in m.match_forms(["Leiders", "schoolteam", "basisscholen", "team"])]
+        [[0], [1], [1], []]
+        """
+        from ._forms import pair_sets
+
+        return pair_sets(*self.match_pairs(words), len(words), _NO_PATTERNS)
+
+    def match_pairs(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (word index, pattern id) of every pattern each word matches, as two int64 arrays.
+
+        The same answers as :meth:`match_form` of each word, flat: sorted by
+        word index, then pattern id, each pair once. Several times faster for
+        many words, and not memoised (the coding pass asks once per new form):
+        the normalised forms, lemmas and stems of all words are made in one
+        go, each kind of key is looked up with one ``map`` over all words, the
+        compound parts are found by walking each word once through a table of
+        the keys (:class:`qualkit._forms.KeyTable`) instead of looking up every
+        length, and the hits become pattern ids in numpy.
+
+        Examples
+        --------
+        >>> m = TermMatcher([("gesprek", False), ("school", True)])
+        >>> [x.tolist() for x in m.match_pairs(["basisscholen", "Gesprekken", "de"])]
+        [[0, 1], [1, 0]]
+        """
+        import numpy as np  # here: find_term and analyse never need it
+
+        from ._forms import unique_pairs
+
+        lowered = [w.lower() for w in words]
+        # a lowercase ASCII word of letters and digits (most words) is its own normalised form
+        norms = [w if w.isalnum() and w.isascii() else _norm_lower(w) for w in lowered]
+        stems = list(map(_stem_function(), norms))
+        lemma_values, lemma_owner = _lemma_pairs(words, lowered, norms)
+        exact, first, last = self._bulk_tables()
+        owners = {"l": None if lemma_owner is None else np.asarray(lemma_owner, dtype=np.int64)}
+        rows: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        for kind, keys in (("n", norms), ("s", stems), ("l", lemma_values)):
+            hits = [exact[kind].ids(*exact[kind].lookup(keys))]
+            if kind in last:
+                sets, table = last[kind]
+                hits.append(sets.ids(*table.prefixes(keys, COMPOUND_REST_MIN)))
+            owner = owners.get(kind)
+            for r, i in hits:  # r indexes keys: for lemmas, owner says whose lemma it is
+                rows.append(r if owner is None else owner[r])
+                ids.append(i)
+        if first is not None:
+            r, i = first[0].ids(*first[1].prefixes(norms, COMPOUND_REST_MIN))
+            rows.append(r)
+            ids.append(i)
+        if self.prefixes:  # few wildcards: a word is checked against each only if it starts with one of them
+            starts = tuple(p for p, _ in self.prefixes)
+            pairs = [(j, i) for j in itertools.compress(range(len(norms)), [w.startswith(starts) for w in norms])
+                     for p, i in self.prefixes if norms[j].startswith(p)]
+            rows.append(np.asarray([j for j, _ in pairs], dtype=np.int64))
+            ids.append(np.asarray([i for _, i in pairs], dtype=np.int64))
+        return unique_pairs(rows, ids, len(self.patterns))
+
+    def _bulk_tables(self) -> tuple[dict[str, IdSets], tuple[IdSets, KeyTable] | None, dict[str, tuple[IdSets, KeyTable]]]:
+        """The tables of :meth:`match_pairs`, made on first use: exact keys, compound starts, compound ends."""
+        tables = self.__dict__.get("_tables")
+        if tables is None:
+            from ._forms import IdSets, KeyTable  # here: they need numpy, which find_term never does
+
+            exact = {kind: IdSets(d) for kind, d in self.exact.items()}
+            first = None
+            if self.first:
+                sets = IdSets(self.first)
+                first = (sets, KeyTable(sets.keys))
+            last = {}
+            for kind, d in self.last.items():
+                if d:
+                    sets = IdSets(d)
+                    last[kind] = (sets, KeyTable(sets.keys, reverse=True))
+            tables = self._tables = (exact, first, last)
+        return tables
 
     def _match_form(self, f: Form) -> frozenset[int]:
         found: set[int] = set()
