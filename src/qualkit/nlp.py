@@ -297,7 +297,7 @@ def _read_lemma_cache(path: str, key: str) -> _clemma.LemmaTable | None:
     memory, not read: the table answers from the mapping, which stays open as
     long as the table lives, and only the pages a look-up touches are ever
     copied. Before that, the CRC-32 of the whole file (all but the magic bytes
-    and the checksum itself) is checked, which costs about 4 ms for the 11 MB
+    and the checksum itself) is checked, which costs about 3 ms for the 11 MB
     and catches a damaged byte anywhere, and then the stored key. A mapped file
     must not change under the mapping: :func:`_write_lemma_cache` never writes
     into an existing file, it replaces it.
