@@ -225,8 +225,9 @@ class RuleCoder:
                     frozenset(words) if words and lead in groups else None, seconds if lead in groups else None,
                     _start_shift(pattern.pattern, pattern.flags),
                 ))
-        #: pattern id -> the codes it is a one-word keyword / exclude term of (each form gets the union)
-        self._kw1, self._ex1 = kw1, ex1
+        #: pattern id -> the codes it is a one-word keyword / exclude term of (CSR arrays: start,
+        #: count, values); each form gets the union over its patterns
+        self._kw1, self._ex1 = _csr(kw1), _csr(ex1)
         #: pattern id -> its row in a block's (pattern, form) bit table: the words of the terms whose
         #: occurrences are looked for (phrases, exclude phrases, near terms); -1 for other patterns
         looked_for = {t for _, t in (*self._phrases, *self._exclude_phrases)} | {t for x in self._near for t in x[2:4]}
@@ -282,32 +283,40 @@ class RuleCoder:
         self._first_offset: dict[tuple[int, frozenset[str] | None], np.ndarray] = {}
 
     def _learn(self) -> None:
-        """Analyse the forms added to the vocabulary since the last call (each form once)."""
+        """Analyse the forms added to the vocabulary since the last call (each form once, all together)."""
         new = list(islice(self._vocab, len(self._forms), None))
-        match_form, form_groups, shift = self.matcher.match_form, self.regex_filter.form_groups, self.regex_filter.shift
-        found = [sorted(match_form(w)) for w in new]
-        fold, word_forms = self.regex_filter.fold, self._word_forms
-        for i, (w, patterns) in enumerate(zip(new, found), start=len(self._forms)):
-            for p in patterns:
-                self._pattern_forms.setdefault(p, []).append(i)
-            for word in RegexPrefilter._WORD.findall(w):
+        first = len(self._forms)
+        # (form, keyword pattern) and (form, regex group) pairs, sorted by form: the bulk analysis
+        # of all new forms at once (qualkit._forms)
+        rows, patterns = self.matcher.match_pairs(new)
+        form, group = self.regex_filter.group_pairs(new)
+        # pattern -> its forms, ascending
+        order = np.argsort(patterns, kind="stable")
+        by_pattern, their_forms = _groups(patterns[order]), (rows[order] + first).tolist()
+        for p, at, n in zip(*(x.tolist() for x in by_pattern)):
+            self._pattern_forms.setdefault(p, []).extend(their_forms[at : at + n])
+        # folded \w+ word -> the forms that contain it (a form of letters and digits is one such word)
+        fold, word_forms, words_of = self.regex_filter.fold, self._word_forms, RegexPrefilter._WORD.findall
+        for i, w in enumerate(new, start=first):
+            for word in (w,) if w.isalnum() else words_of(w):
                 word_forms.setdefault(fold(word), []).append(i)
-        # the group bits as flat (form, bit) pairs, set in one go (numpy scalars one by one are slow)
-        pairs = [(i, g - shift) for i, w in enumerate(new) for g in form_groups(w)]
+        # the group bits of each form, set in one go
+        bit = group - self.regex_filter.shift
         groups = np.zeros((self._fgroup.shape[0], len(new)), dtype=np.uint64)
-        if pairs:
-            form, bit = np.asarray(pairs, dtype=np.int64).T
-            np.bitwise_or.at(groups, (bit >> 6, form), np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64)))
+        np.bitwise_or.at(groups, (bit >> 6, form), np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64)))
         self._fgroup = np.concatenate([self._fgroup, groups], axis=1)
         self._fchars = np.concatenate([self._fchars, np.fromiter(map(len, new), dtype=np.int64, count=len(new))])
         self._forms += new
-        lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        lengths = np.bincount(rows, minlength=len(new)).astype(np.int64)
         self._flen = np.concatenate([self._flen, lengths])
         self._fptr = np.concatenate([self._fptr, self._fptr[-1] + np.cumsum(lengths)])
-        self._fval = np.concatenate([self._fval, np.fromiter(chain.from_iterable(found), dtype=np.int32)])
-        kw1, ex1 = self._kw1, self._ex1
-        self._fkw.extend([sorted(set().union(*[kw1[p] for p in patterns])) if patterns else () for patterns in found])
-        self._fex.extend([sorted(set().union(*[ex1[p] for p in patterns])) if patterns else () for patterns in found])
+        self._fval = np.concatenate([self._fval, patterns.astype(np.int32)])
+        # per form, the codes of the one-word keywords and exclude terms among its patterns
+        n_codes = max(len(self.codes), 1)
+        for per_form, per_pattern in ((self._fkw, self._kw1), (self._fex, self._ex1)):
+            row, code = _expand(rows, *(x[patterns] for x in per_pattern[:2]), per_pattern[2])
+            pairs = np.unique(row * n_codes + code)
+            per_form.extend(np.bincount(pairs // n_codes, minlength=len(new)), pairs % n_codes)
 
     def code_segments(
         self, texts: Sequence[str], units: Sequence[str | None], roles: Sequence[str | None],
@@ -859,6 +868,13 @@ def _bit_words(bits: Iterable[int]) -> tuple[tuple[int, np.uint64], ...]:
     return tuple((w, np.uint64(m)) for w, m in sorted(words.items()))
 
 
+def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, count, values) of a list of sets of ints, as flat arrays (each set sorted)."""
+    count = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    values = np.fromiter(chain.from_iterable(sorted(r) for r in rows), dtype=np.int64)
+    return np.cumsum(count) - count, count, values
+
+
 class _CSRGrowing:
     """Rows of ints, one per form id, that only grow at the end; read as flat (start, count, values) arrays."""
 
@@ -867,11 +883,11 @@ class _CSRGrowing:
         self._count = np.zeros(0, dtype=np.int64)
         self._values = np.zeros(0, dtype=np.int64)
 
-    def extend(self, rows: list[Sequence[int]]) -> None:
-        count = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    def extend(self, count: np.ndarray, values: np.ndarray) -> None:
+        """Add rows: ``count`` values each, ``values`` the rows one after another."""
         self._start = np.concatenate([self._start, len(self._values) + np.cumsum(count) - count])
         self._count = np.concatenate([self._count, count])
-        self._values = np.concatenate([self._values, np.fromiter(chain.from_iterable(rows), dtype=np.int64)])
+        self._values = np.concatenate([self._values, values.astype(np.int64, copy=False)])
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self._start, self._count, self._values
