@@ -127,22 +127,25 @@ class RuleCoder:
     Every keyword word of every code is a *pattern*
     (:class:`qualkit.nlp.TermMatcher`) and every required literal word group
     of a regular expression a *group* (:class:`RegexPrefilter`); each has an
-    id. Each distinct word form is analysed once into the ids it satisfies.
+    id. Each distinct word form is analysed once, all new forms of a block
+    together (:meth:`TermMatcher.match_pairs`, :meth:`RegexPrefilter.group_pairs`),
+    into the ids it satisfies and the codes whose one-word keywords and
+    exclude terms it is.
 
     A block of segments is then coded as a whole, on flat arrays (numpy)
     instead of word by word in Python:
 
     1. the texts are cut into tokens, each a form id (:func:`qualkit._tokenize.tokenize`,
        compiled C where available); a segment's regex groups are the OR of
-       its forms' group bits, and its punctuation one pass over all texts;
-    2. the tokens whose form matches keyword words become (token, pattern)
-       pairs; those of the words of phrases and near terms are sorted by
-       pattern, so that the tokens with a given pattern are one slice;
-    3. a one-word keyword hits where its pattern occurs; a phrase where its
-       words occur on consecutive tokens of one segment (looked for from its
-       rarest word in the block); a near pair where two term occurrences in
-       one segment are at most N words apart (binary search); an exclude term
-       vetoes its code in the segments where it occurs;
+       its forms' group bits, and its punctuation one C pass over its
+       characters (:func:`qualkit._tokenize.char_bits`);
+    2. a one-word keyword hits, and a one-word exclude term vetoes its code,
+       on every token whose form lists the code;
+    3. phrases, exclude phrases and near terms are found all at once: each
+       from its word that is rarest in the block (the tokens of the forms
+       that match it, from the tokens sorted by form), its other words
+       checked in a bit table of (pattern, form); a near pair is two term
+       occurrences in one segment at most N words apart (binary search);
     4. a regex runs only in the segments that contain all its required word
        groups and punctuation. When every match must start with a known word
        (``\\b(elk|ieder) ...``), it is tried only at the words that can start
