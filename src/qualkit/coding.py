@@ -528,10 +528,8 @@ class _Block:
         k = np.fromiter((len(seqs[t]) for t, _, _ in anchors), dtype=np.int64, count=len(anchors))
         shift = np.fromiter((a for _, a, _ in anchors), dtype=np.int64, count=len(anchors))
         start = self.by_form()[at] - shift[owner]
-        end = start + k[owner]
-        ok = (start >= 0) & (end <= len(self.ids))
-        owner, start, end = owner[ok], start[ok], end[ok]
-        ok = self.tok_seg[start] == self.tok_seg[end - 1]
+        n = len(self.ids)
+        ok = (start >= 0) & (start + k[owner] <= n)
         owner, start = owner[ok], start[ok]
         # the other words: pattern of word j of each candidate's term (-1: none or the anchor itself);
         # the candidates that fail a word are dropped before the next word is checked
@@ -548,9 +546,11 @@ class _Block:
                 if len(check):
                     ok[check] = self._has_pattern(self.ids[start[check] + j], pattern[check])
                     owner, start = owner[ok], start[ok]
+        # all words inside one segment (checked last: the words leave few candidates)
+        ok = self.tok_seg[start] == self.tok_seg[start + k[owner] - 1]
         # one ascending array per term
-        order = np.lexsort((start, owner))
-        owner, start = owner[order], start[order]
+        key = np.sort(owner[ok] * n + start[ok])
+        owner, start = key // n, key % n
         bounds = np.searchsorted(owner, np.arange(len(anchors) + 1))
         for i, (t, _, _) in enumerate(anchors):
             self._occ[t] = start[bounds[i] : bounds[i + 1]]
