@@ -329,3 +329,28 @@ def test_bulk_methods_with_the_python_twin(monkeypatch: pytest.MonkeyPatch) -> N
     assert coder.regex_filter.groups_of_forms(words) == [coder.regex_filter.form_groups(w) for w in words]
     assert type(coder.matcher._bulk_tables()[1][1]._table) is _KeyTablePython
     assert type(coder.regex_filter._tables()[0][1]._table) is _KeyTablePython
+
+
+def test_analyse_many_equals_analyse_on_real_vocabulary() -> None:
+    words = _vocabulary()[::5] + ["Gesprekken", "coördinatoren", "zoco’s", "CLB-medewerker", "huisje", "werkt", ""]
+    assert nlp.analyse_many(words) == [nlp.analyse(w) for w in words]
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=words_strategy)
+def test_analyse_many_equals_analyse_on_odd_words(words) -> None:
+    assert nlp.analyse_many(words) == [nlp.analyse(w) for w in words]
+
+
+def test_term_matcher_patterns_are_those_of_word_pattern(shipped: RuleCoder) -> None:
+    # the matcher analyses all words of its terms together; each pattern must be what
+    # word_pattern makes of that word on its own
+    from qualkit.nlp import term_words, word_pattern
+
+    m = shipped.matcher
+    terms = list(dict.fromkeys((k, cc.code.rules.compounds) for cc in shipped.codes
+                               for k in (*cc.code.rules.keywords, *cc.code.rules.exclude)))
+    rebuilt = TermMatcher(terms)
+    for (term, compounds), seq in zip(terms, rebuilt.terms):
+        assert [rebuilt.patterns[p] for p in seq] == [word_pattern(w, star, compounds) for w, star in term_words(term)]
+    assert len(terms) > 2000 and len(m.patterns) >= len(rebuilt.patterns)

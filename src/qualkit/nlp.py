@@ -589,6 +589,35 @@ def term_words(term: str) -> list[tuple[str, bool]]:
     return out
 
 
+def analyse_many(words: Sequence[str]) -> list[Form]:
+    """Return :func:`analyse` of each word, all words analysed together (not memoised).
+
+    Examples
+    --------
+    >>> [(f.norm, sorted(f.lemmas)) for f in analyse_many(["Gesprekken", "coördinatoren"])]
+    [('gesprekken', ['gesprek']), ('coordinatoren', ['coordinator'])]
+    """
+    norms, stems, values, owner = _bulk_keys(words)
+    if owner is None:  # every word has its one lemma from the table
+        lemmas = [frozenset((v,)) for v in values]
+    else:
+        found: list[list[str]] = [[] for _ in words]
+        for v, i in zip(values, owner):
+            found[i].append(v)
+        lemmas = [frozenset(x) for x in found]
+    return [Form(n, lem, st) for n, lem, st in zip(norms, lemmas, stems)]
+
+
+def _bulk_keys(words: Sequence[str]) -> tuple[list[str], list[str], list[str], list[int] | None]:
+    """(normalised forms, stems, lemma values, their word index or None) of many words at once (see :func:`_lemma_pairs`)."""
+    lowered = [w.lower() for w in words]
+    # a lowercase ASCII word of letters and digits (most words) is its own normalised form
+    norms = [w if w.isalnum() and w.isascii() else _norm_lower(w) for w in lowered]
+    stems = list(map(_stem_function(), norms))
+    values, owner = _lemma_pairs(list(words), lowered, norms)
+    return norms, stems, values, owner
+
+
 def word_pattern(word: str, wildcard: bool = False, compounds: bool = False) -> WordPattern:
     """Return the pattern of one keyword word."""
     form = analyse(word)
@@ -635,10 +664,15 @@ class TermMatcher:
         ids: dict[WordPattern, int] = {}
         #: term index -> the pattern id of each of its words
         self.terms: list[tuple[int, ...]] = []
-        for term, compounds in terms:
+        # every distinct word of all terms analysed at once (many codebooks: thousands of words)
+        parsed = [(term_words(term), compounds) for term, compounds in terms]
+        distinct = list(dict.fromkeys(w for words_, _ in parsed for w, _ in words_))
+        forms = dict(zip(distinct, analyse_many(distinct)))
+        for words_, compounds in parsed:
             seq = []
-            for w, star in term_words(term):
-                p = word_pattern(w, star, compounds)
+            for w, star in words_:
+                f = forms[w]
+                p = WordPattern(f.norm, f.lemmas, f.stem, star, compounds and len(f.norm) >= COMPOUND_MIN)
                 if p not in ids:
                     ids[p] = len(self.patterns)
                     self.patterns.append(p)
@@ -722,11 +756,7 @@ class TermMatcher:
 
         from ._forms import unique_pairs
 
-        lowered = [w.lower() for w in words]
-        # a lowercase ASCII word of letters and digits (most words) is its own normalised form
-        norms = [w if w.isalnum() and w.isascii() else _norm_lower(w) for w in lowered]
-        stems = list(map(_stem_function(), norms))
-        lemma_values, lemma_owner = _lemma_pairs(words, lowered, norms)
+        norms, stems, lemma_values, lemma_owner = _bulk_keys(words)
         exact, first, last = self._bulk_tables()
         owners = {"l": None if lemma_owner is None else np.asarray(lemma_owner, dtype=np.int64)}
         rows: list[np.ndarray] = []
