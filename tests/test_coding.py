@@ -641,3 +641,91 @@ def test_long_phrases_in_a_large_vocabulary_keep_each_spelling():
         "we bespreken dat samen met de leerkrachten; we bespreken dat samen met de Leerkracht",
         "We bespreken dat samen met de leerkrachten",
     ]
+
+
+# -- the regex analysis kept on disk
+
+FACT_REGEXES = [r"\b(elk|ieder) (gesprek|overleg)", r"[\[(](zucht|lacht)[\])]", r"\b\d+ (van de|op) \d+\b", r"[0-9]+:"]
+FACT_TEXT = "Ieder gesprek telt (zucht), 3 van de 4 keer: 12: klaar."
+
+
+@pytest.fixture
+def facts_dir(tmp_path, monkeypatch):
+    """An empty cache folder, and nothing of the regex analysis in memory (a new session)."""
+    import qualkit.coding as coding
+
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(coding, "_FACTS", None)
+    monkeypatch.setattr(coding, "_FACTS_CHANGED", False)
+    return tmp_path / "cache"
+
+
+def _new_session_without_analysis(monkeypatch) -> list[str]:
+    """Forget the answers in memory and make every fresh analysis of a regex recorded."""
+    import qualkit.coding as coding
+
+    analysed: list[str] = []
+    monkeypatch.setattr(coding, "_FACTS", None)
+    for name in ("_required", "_lead_groups", "_start_shift"):
+        real = getattr(coding, name)
+        monkeypatch.setattr(coding, name, lambda p, f, real=real: analysed.append(p) or real(p, f))
+    return analysed
+
+
+def test_regex_analysis_is_written_once_and_read_back_in_a_new_session(facts_dir, monkeypatch):
+    first = RuleCoder([_regex_book(FACT_REGEXES)])
+    expected = first.code_text(FACT_TEXT)
+    assert [m for _, _, m in expected] == ["Ieder gesprek", "(zucht)", "3 van de 4", "12:"]
+    files = list(facts_dir.glob("regex_analysis-*.bin"))
+    assert len(files) == 1
+    analysed = _new_session_without_analysis(monkeypatch)
+    second = RuleCoder([_regex_book(FACT_REGEXES)])
+    assert analysed == []  # every answer came from the file
+    assert second._regexes == first._regexes and second.code_text(FACT_TEXT) == expected
+    # a regex the file does not know is analysed, and the file then knows it too
+    third = RuleCoder([_regex_book([*FACT_REGEXES, r"\bklaar\b"])])
+    assert analysed == [r"\bklaar\b"] * 3 and third.code_text(FACT_TEXT)[-1] == ("t:r4", "regex", "klaar")
+    analysed.clear()
+    _new_session_without_analysis(monkeypatch)
+    RuleCoder([_regex_book([*FACT_REGEXES, r"\bklaar\b"])])
+    assert analysed == []
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "another key"])
+def test_a_damaged_or_foreign_analysis_file_is_not_used_and_is_rewritten(facts_dir, monkeypatch, damage):
+    import qualkit.coding as coding
+
+    expected = RuleCoder([_regex_book(FACT_REGEXES)]).code_text(FACT_TEXT)
+    (path,) = facts_dir.glob("regex_analysis-*.bin")
+    good = coding._read_regex_facts()
+    assert sorted(pattern for pattern, _ in good) == sorted(FACT_REGEXES)
+    data = bytearray(path.read_bytes())
+    if damage == "flip a byte":  # in an answer: "overleg" -> "overlet", still a well-formed file
+        at = data.rindex(b"overleg") + 6
+        data[at] ^= ord("g") ^ ord("t")
+    elif damage == "truncate":
+        del data[len(data) // 2 :]
+    elif damage == "empty":
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    if damage == "another key":  # the same file read by a qualkit whose analysis source differs
+        real = coding._regex_facts_path
+        monkeypatch.setattr(coding, "_regex_facts_path", lambda: (real()[0], real()[1] + b" changed"))
+    analysed = _new_session_without_analysis(monkeypatch)
+    assert RuleCoder([_regex_book(FACT_REGEXES)]).code_text(FACT_TEXT) == expected
+    assert sorted(set(analysed)) == sorted(FACT_REGEXES)  # analysed afresh
+    if damage != "another key":
+        assert coding._read_regex_facts() == good  # and written again, whole
+
+
+def test_an_unwritable_cache_folder_only_means_analysing_each_time(tmp_path, monkeypatch):
+    import qualkit.coding as coding
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(coding, "_FACTS", None)
+    expected = RuleCoder([_regex_book(FACT_REGEXES)]).code_text(FACT_TEXT)
+    analysed = _new_session_without_analysis(monkeypatch)
+    assert RuleCoder([_regex_book(FACT_REGEXES)]).code_text(FACT_TEXT) == expected
+    assert sorted(set(analysed)) == sorted(FACT_REGEXES)

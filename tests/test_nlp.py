@@ -337,7 +337,7 @@ def test_corrupt_lemma_cache_is_ignored_and_rewritten(cache_dir, monkeypatch, fr
 
 
 def _tiny(path, key: str) -> None:
-    nlp._write_lemma_cache(str(path), nlp._lemma_cache_bytes({"huizen": "woning"}, key))
+    nlp._write_cache_file(str(path), nlp._lemma_cache_bytes({"huizen": "woning"}, key))
 
 
 def test_lemma_cache_of_another_key_is_not_used(cache_dir, tmp_path, monkeypatch, fresh_tables):
@@ -420,7 +420,7 @@ def test_concurrent_readers_never_see_a_half_written_cache(cache_dir, fresh_tabl
     def writer():
         for _ in range(15):  # each write of the 11 MB file lets the reader run (the GIL is released)
             writing.set()
-            nlp._write_lemma_cache(str(path), data)
+            nlp._write_cache_file(str(path), data)
         done.set()
 
     thread = threading.Thread(target=writer)

@@ -221,12 +221,12 @@ class RuleCoder:
                 if seqs[a] and seqs[b]:
                     self._near.append((ci, j, a, b, n))
             for j, (pattern, need) in enumerate(self.regex_filter.requirements.get(ci, ())):
-                lead, words, seconds = _lead_groups(pattern.pattern, pattern.flags)
+                _, (lead, words, seconds), start_shift = _regex_facts(pattern.pattern, pattern.flags)
                 self._regexes.append(_Regex(
                     ci, j, pattern, tuple(sorted(need)), _bit_words(g - n_patterns for g in need),
                     groups.get(lead, -1) if lead else -1, self.regex_filter.punctuation.get(pattern, ()),
                     frozenset(words) if words and lead in groups else None, seconds if lead in groups else None,
-                    _start_shift(pattern.pattern, pattern.flags),
+                    start_shift,
                 ))
         #: pattern id -> the codes it is a one-word keyword / exclude term of (CSR arrays: start,
         #: count, values); each form gets the union over its patterns
@@ -284,6 +284,7 @@ class RuleCoder:
         #: (form id, group) -> where in the form a word starts that meets the group (lead groups only)
         self._lead_offsets: dict[tuple[int, int, frozenset[str] | None], tuple[int, ...]] = {}
         self._first_offset: dict[tuple[int, frozenset[str] | None], np.ndarray] = {}
+        _save_regex_facts()
 
     def _learn(self) -> None:
         """Analyse the forms added to the vocabulary since the last call (each form once, all together)."""
@@ -958,7 +959,7 @@ class RegexPrefilter:
         self.punctuation: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {}
         for ci, patterns in regexes:
             for p in patterns:
-                groups, chars = _required(p.pattern, p.flags)
+                groups, chars = _regex_facts(p.pattern, p.flags)[0]
                 need = frozenset(shift + group_ids.setdefault(group, len(group_ids)) for group in groups)
                 self.requirements.setdefault(ci, []).append((p, need))
                 if chars:
@@ -1239,6 +1240,113 @@ def _sequence_groups(
 
 
 _Group = tuple[bool, tuple[str, ...]]
+
+# -- the analysis of each regex, kept on disk ------------------------------------
+#
+# Parsing and analysing the 183 regexes of the shipped codebooks takes ~50 ms, a
+# twentieth of a fresh pass over a million words, and gives the same answer every
+# time. The answers are therefore kept in a small file in qualkit's cache folder
+# (the lemma table's, :func:`qualkit.nlp._cache_dir`), keyed by this module's
+# source and the Python version: a changed analysis never reads old answers.
+
+#: (pattern, flags) -> (:func:`_required`, :func:`_lead_groups`, :func:`_start_shift`)
+_Facts = tuple[tuple[tuple[_Group, ...], tuple[tuple[str, ...], ...]], tuple[_Group | None, tuple[str, ...] | None, tuple[str, ...] | None], int]
+_FACTS: dict[tuple[str, int], _Facts] | None = None
+_FACTS_CHANGED = False
+_FACTS_LOCK = threading.RLock()
+_FACTS_MAGIC = b"qualkit regex analysis\n"
+#: the file keeps the newest answers of at most this many regexes (very many edits of many codebooks)
+_FACTS_LIMIT = 20_000
+
+
+def _regex_facts(pattern: str, flags: int) -> _Facts:
+    """The analysis of one regex: (required groups and punctuation, lead groups, start shift).
+
+    From the cache file when it has it, else computed (and written with the next :func:`_save_regex_facts`).
+    """
+    global _FACTS, _FACTS_CHANGED
+    with _FACTS_LOCK:
+        if _FACTS is None:
+            _FACTS = _read_regex_facts()
+        hit = _FACTS.get((pattern, flags))
+        if hit is None:
+            hit = _FACTS[pattern, flags] = (_required(pattern, flags), _lead_groups(pattern, flags), _start_shift(pattern, flags))
+            _FACTS_CHANGED = True
+        return hit
+
+
+def _regex_facts_path() -> tuple[str, bytes] | None:
+    """(the cache file, its key): the key is everything the answers derive from; None without a cache folder."""
+    import hashlib
+    import sys
+    import unicodedata
+    import zlib
+
+    from .nlp import _cache_dir
+
+    folder = _cache_dir()
+    try:
+        with open(__file__, "rb") as fh:
+            source = hashlib.sha1(fh.read()).hexdigest()
+    except OSError:
+        return None
+    if folder is None:
+        return None
+    key = repr(("regex analysis", source, sys.implementation.cache_tag, unicodedata.unidata_version)).encode("utf-8")
+    return os.path.join(folder, f"regex_analysis-{zlib.crc32(key):08x}.bin"), key
+
+
+def _read_regex_facts() -> dict[tuple[str, int], _Facts]:
+    """The answers stored for this source; empty if there is no file, or it is unreadable, damaged or of another key.
+
+    The file is the magic bytes, the CRC-32 of the rest, the key's length (4
+    bytes) and the key, and the marshalled dict (marshal cannot run code).
+    """
+    import marshal
+    import zlib
+
+    where = _regex_facts_path()
+    if where is None:
+        return {}
+    path, key = where
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return {}
+    start = len(_FACTS_MAGIC) + 4
+    if data[: len(_FACTS_MAGIC)] != _FACTS_MAGIC or int.from_bytes(data[start - 4 : start], "little") != zlib.crc32(data[start:]):
+        return {}
+    key_end = start + 4 + int.from_bytes(data[start : start + 4], "little")
+    if data[start + 4 : key_end] != key:
+        return {}
+    try:
+        facts = marshal.loads(data[key_end:])
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def _save_regex_facts() -> None:
+    """Write the answers to the cache file if any were computed since it was read (atomically; an OS error writes nothing)."""
+    import marshal
+    import zlib
+
+    from .nlp import _write_cache_file
+
+    global _FACTS, _FACTS_CHANGED
+    with _FACTS_LOCK:
+        if not _FACTS_CHANGED or _FACTS is None:
+            return
+        where = _regex_facts_path()
+        _FACTS_CHANGED = False
+        if where is None:
+            return
+        if len(_FACTS) > _FACTS_LIMIT:  # keep the newest (those of this session come last)
+            _FACTS = dict(list(_FACTS.items())[-_FACTS_LIMIT:])
+        path, key = where
+        body = len(key).to_bytes(4, "little") + key + marshal.dumps(_FACTS, 4)
+        _write_cache_file(path, _FACTS_MAGIC + zlib.crc32(body).to_bytes(4, "little") + body)
 
 
 @lru_cache(maxsize=4096)

@@ -234,7 +234,7 @@ def _lemma_tables() -> tuple[dict[str, str], frozenset[str]] | tuple[_clemma.Lem
     if table is None:
         data = _lemma_cache_bytes(_build_lemma_tables(source)[0], key)
         if path is not None:
-            _write_lemma_cache(path, data)
+            _write_cache_file(path, data)
         table = _clemma.LemmaTable(data)
     return table, table.known
 
@@ -299,7 +299,7 @@ def _read_lemma_cache(path: str, key: str) -> _clemma.LemmaTable | None:
     copied. Before that, the CRC-32 of the whole file (all but the magic bytes
     and the checksum itself) is checked, which costs about 3 ms for the 11 MB
     and catches a damaged byte anywhere, and then the stored key. A mapped file
-    must not change under the mapping: :func:`_write_lemma_cache` never writes
+    must not change under the mapping: :func:`_write_cache_file` never writes
     into an existing file, it replaces it.
     """
     try:
@@ -333,7 +333,7 @@ def _lemma_cache_bytes(table: dict[str, str], key: str) -> bytearray:
     return data
 
 
-def _write_lemma_cache(path: str, data: bytes | bytearray) -> None:
+def _write_cache_file(path: str, data: bytes | bytearray) -> None:
     """Store ``data`` (from :func:`_lemma_cache_bytes`) at ``path``; on any OS error, store nothing.
 
     Written to a temporary file that then replaces ``path`` at once, so a
