@@ -274,7 +274,8 @@ class RuleCoder:
         self._fex = _CSRGrowing()
         self._fgroup = np.zeros(((len(self.regex_filter.groups) + 63) // 64, 0), dtype=np.uint64)  # word x form
         self._with_group: dict[int, np.ndarray] = {}
-        #: a \\w+ word (folded as the regex prefilter folds it) -> the forms that contain it
+        #: a lead word of a regex (folded as the regex prefilter folds) -> the forms that contain it as a \\w+ word
+        self._lead_words: frozenset[str] = frozenset().union(*(rx.lead_words for rx in self._regexes if rx.lead_words))
         self._word_forms: dict[str, list[int]] = {}
         self._with_word: dict[frozenset[str], np.ndarray] = {}
         self._starting: dict[tuple[str, ...], np.ndarray] = {}
@@ -299,11 +300,19 @@ class RuleCoder:
         by_pattern, their_forms = _groups(patterns[order]), (rows[order] + first).tolist()
         for p, at, n in zip(*(x.tolist() for x in by_pattern)):
             self._pattern_forms.setdefault(p, []).extend(their_forms[at : at + n])
-        # folded \w+ word -> the forms that contain it (a form of letters and digits is one such word)
-        fold, word_forms, words_of = self.regex_filter.fold, self._word_forms, RegexPrefilter._WORD.findall
-        for i, w in enumerate(new, start=first):
-            for word in (w,) if w.isalnum() else words_of(w):
-                word_forms.setdefault(fold(word), []).append(i)
+        # lead word of a regex -> the forms that contain it as a \w+ word (folded); a form of ASCII
+        # letters and digits is one such word, folded by lower() (most forms: tested all at once)
+        fold, word_forms, words_of, lead = self.regex_filter.fold, self._word_forms, RegexPrefilter._WORD.findall, self._lead_words
+        plain = [w.isalnum() and w.isascii() for w in new]
+        lowered = list(map(str.lower, new))
+        for i, w in compress(enumerate(lowered, start=first), map(lead.__contains__, lowered)):
+            if plain[i - first]:
+                word_forms.setdefault(w, []).append(i)
+        for i, w in compress(enumerate(new, start=first), [not x for x in plain]):
+            for word in words_of(w):
+                folded = fold(word)
+                if folded in lead:
+                    word_forms.setdefault(folded, []).append(i)
         # the group bits of each form, set in one go
         bit = group - self.regex_filter.shift
         groups = np.zeros((self._fgroup.shape[0], len(new)), dtype=np.uint64)
