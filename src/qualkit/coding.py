@@ -838,17 +838,20 @@ class _Block:
             has_rx, j, mixed = np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)
         if near:
             mixed = _groups(np.sort(np.concatenate([mixed, np.flatnonzero(has_near)]), kind="stable"))[0]
-        for n, k in zip(mixed.tolist(), keys[mixed].tolist()):
-            fired = []
-            if has_kw[n]:
-                fired.append(("keyword", words[at[n] : at[n] + count[n]]))
-            if has_rx[n]:
-                a = rx_at[j[n]]
-                fired.append(("regex", _distinct(rx_text[a : a + rx_count[j[n]]])))
-            if k in near:
-                fired.append(("near", _distinct(p for _, p in sorted(near[k]))))
-            rules[n] = RULE_SEP.join(kind for kind, _ in fired)
-            matched[n] = sep.join(m for _, ms in fired for m in ms)
+        # several rules, or a near rule: their strings in the fixed order keyword, regex, near
+        kinds = has_kw[mixed] * 1 + has_rx[mixed] * 2 + has_near[mixed] * 4
+        named = [RULE_SEP.join(k for b, k in zip((1, 2, 4), RULE_KINDS) if combo & b) for combo in range(8)]
+        # (the regex strings of a coding; a clipped index where there are none: not read then)
+        jj = np.minimum(j[mixed], len(rx_keys) - 1) if len(rx_keys) else None
+        rx_first, rx_n = (rx_at[jj].tolist(), rx_count[jj].tolist()) if jj is not None else ([0] * len(mixed),) * 2
+        for n, k, combo, a, c in zip(mixed.tolist(), keys[mixed].tolist(), kinds.tolist(), rx_first, rx_n):
+            rules[n] = named[combo]
+            parts = words[at[n] : at[n] + count[n]] if combo & 1 else []
+            if combo & 2:
+                parts += _distinct(rx_text[a : a + c])
+            if combo & 4:
+                parts += _distinct(p for _, p in sorted(near[k]))
+            matched[n] = sep.join(parts)
         return keys // nc, keys % nc, rules, matched
 
     def _allowed(self, keys: np.ndarray) -> np.ndarray:
