@@ -858,13 +858,14 @@ class _Block:
         """Which (segment, code) keys pass their code's role and unit restrictions."""
         rc, nc = self.rc, self.n_codes
         ok = np.ones(len(keys), dtype=bool)
-        codes = keys % nc
-        for ci in rc._restricted:
-            cc = rc.codes[ci]
-            at = np.flatnonzero(codes == ci)
-            for i, s in zip(at.tolist(), (keys[at] // nc).tolist()):
-                if (cc.units is not None and self.units[s] not in cc.units) or (cc.roles is not None and self.roles[s] not in cc.roles):
-                    ok[i] = False
+        restricted = np.zeros(nc, dtype=bool)
+        restricted[rc._restricted] = True
+        at = np.flatnonzero(restricted[keys % nc])  # the codings of restricted codes, in one pass
+        units, roles, codes = self.units, self.roles, rc.codes
+        for i, s, ci in zip(at.tolist(), (keys[at] // nc).tolist(), (keys[at] % nc).tolist()):
+            cc = codes[ci]
+            if (cc.units is not None and units[s] not in cc.units) or (cc.roles is not None and roles[s] not in cc.roles):
+                ok[i] = False
         return ok
 
 
