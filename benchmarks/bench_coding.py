@@ -6,6 +6,8 @@ sample data (``data/``), codes it with ALL shipped codebooks together
 
 qualkit    ``qk.code(corpus, books)``: segments frame + the full coding pass, in a fresh
            process (the coder is built, the lemma table read, every form analysed)
+cold       the same with an empty cache folder (``$QUALKIT_CACHE_DIR``): the very first run on a
+           machine, which also builds the lemma table from its source and analyses every regex
 rerun      the same again in the same process after one untimed pass and one edit of the
            codebooks (a keyword added to one code): what a researcher pays when she edits
            a codebook and codes again in her notebook (a new coder is built and learns
@@ -163,7 +165,7 @@ def measure(kind: str, n_words: int, vocabulary: int = 0) -> dict:
     books = shipped_codebooks()
     base = peak_mb()
     extra: dict = {}
-    if kind in ("qualkit", "rerun"):
+    if kind in ("qualkit", "rerun", "cold"):
         import qualkit as qk
 
         if kind == "rerun":
@@ -224,8 +226,14 @@ def measure(kind: str, n_words: int, vocabulary: int = 0) -> dict:
 
 
 def run_in_subprocess(kind: str, n_words: int, vocabulary: int = 0) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--measure", kind, "--words", str(n_words), "--vocabulary", str(vocabulary)],
-                         capture_output=True, text=True, check=True)
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as empty:
+        # "cold": qualkit's caches (lemma table, regex analysis) start empty, as on a new machine
+        env = {**os.environ, "QUALKIT_CACHE_DIR": empty} if kind == "cold" else None
+        out = subprocess.run([sys.executable, __file__, "--measure", kind, "--words", str(n_words), "--vocabulary", str(vocabulary)],
+                             capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -254,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--measure", help=argparse.SUPPRESS)
     p.add_argument("--vocabulary", type=int, default=0,
                    help="end every turn with one of this many distinct real Dutch word forms (default 0: none)")
-    p.add_argument("--kinds", default="qualkit,rerun,spacy,regex,floor",
-                   help="comma-separated: qualkit, rerun, spacy, regex, floor")
+    p.add_argument("--kinds", default="qualkit,cold,rerun,spacy,regex,floor",
+                   help="comma-separated: qualkit, cold, rerun, spacy, regex, floor")
     p.add_argument("--repeat", type=int, default=1, help="run every measurement this many times, interleaved (default 1)")
     args = p.parse_args(argv)
     sizes = args.words or [1_000_000, 5_000_000]
