@@ -261,11 +261,11 @@ class RuleCoder:
         #: codes with a role or unit restriction
         self._restricted = [ci for ci, cc in enumerate(self.codes) if cc.roles is not None or cc.units is not None]
         self._lock = threading.Lock()
-        #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (as
-        #: CSR arrays: start, count, values) and its regex groups (a bitmask, 64 groups a word)
+        #: every word form seen so far -> its id; per form id: the form, its keyword pattern ids (all
+        #: forms' lists one after another, and each list's length) and its regex groups (a bitmask,
+        #: 64 groups a word)
         self._vocab: dict[str, int] = {}
         self._forms: list[str] = []
-        self._fptr = np.zeros(1, dtype=np.int64)
         self._fval = np.zeros(0, dtype=np.int32)
         self._flen = np.zeros(0, dtype=np.int64)
         #: per form id, the codes of whose one-word keywords / exclude terms it is an instance, as CSR
@@ -322,7 +322,6 @@ class RuleCoder:
         self._forms += new
         lengths = np.bincount(rows, minlength=len(new)).astype(np.int64)
         self._flen = np.concatenate([self._flen, lengths])
-        self._fptr = np.concatenate([self._fptr, self._fptr[-1] + np.cumsum(lengths)])
         self._fval = np.concatenate([self._fval, patterns.astype(np.int32)])
         # per form, the codes of the one-word keywords and exclude terms among its patterns
         n_codes = max(len(self.codes), 1)
