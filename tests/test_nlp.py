@@ -578,3 +578,19 @@ def test_norm_of_an_ascii_word_takes_a_short_path_with_the_same_result(word):
     from qualkit.nlp import _INWORD, norm, strip_diacritics, unify_quotes
 
     assert norm.__wrapped__(word) == strip_diacritics(unify_quotes(word.lower())).translate(_INWORD)
+
+
+def test_lemma_benchmark_script_runs():
+    # benchmarks/bench_lemmas.py, one run per figure: it must keep working (its figures are
+    # recorded in benchmarks/README.md), and both tables it compares must be the ones it names
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_lemmas.py"), "1"],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    lines = out.splitlines()
+    assert any(line.startswith("open (compiled, mapped cache file): fastest") for line in lines)
+    assert any(line.startswith("open (no extension, dict built): fastest") for line in lines)
+    assert sum(line.startswith(("get, ", "in known, ")) for line in lines) == 4
+    assert sum(line.startswith("_lemmas of ") for line in lines) == 2
