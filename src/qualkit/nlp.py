@@ -334,7 +334,7 @@ def _lemma_cache_bytes(table: dict[str, str], key: str) -> bytearray:
 
 
 def _write_cache_file(path: str, data: bytes | bytearray) -> None:
-    """Store ``data`` (from :func:`_lemma_cache_bytes`) at ``path``; on any OS error, store nothing.
+    """Store ``data`` at ``path`` (a cache file: the lemma table's, the regex analysis'); on any OS error, store nothing.
 
     Written to a temporary file that then replaces ``path`` at once, so a
     reader (another process) sees the old file or the whole new one, and a
