@@ -511,8 +511,8 @@ class _Block:
         Each term is looked for from its word that is rarest in the block (its
         *anchor*): the tokens whose form matches the anchor's pattern, shifted
         back to where the term would start; then every other word of the term
-        is checked on its token, for all candidates of all terms together (a
-        (form, pattern) pair is looked up among the pairs the forms matched).
+        is checked on its token, for all candidates of all terms together (in
+        the block's bit table of (pattern, form): :meth:`_has_pattern`).
         """
         rc, count, seqs = self.rc, self.count, self.rc.matcher.terms
         anchors: list[tuple[int, int, int]] = []  # (term, anchor position, anchor pattern)
@@ -886,13 +886,14 @@ def _bit_words(bits: Iterable[int]) -> tuple[tuple[int, np.uint64], ...]:
 
 def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(start, count, values) of a list of sets of ints, as flat arrays (each set sorted)."""
-    count = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    values = np.fromiter(chain.from_iterable(sorted(r) for r in rows), dtype=np.int64)
-    return np.cumsum(count) - count, count, values
+    table = _CSRGrowing()
+    table.extend(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)),
+                 np.fromiter(chain.from_iterable(sorted(r) for r in rows), dtype=np.int64))
+    return table.arrays()
 
 
 class _CSRGrowing:
-    """Rows of ints, one per form id, that only grow at the end; read as flat (start, count, values) arrays."""
+    """Rows of ints (one per form id, say) that only grow at the end; read as flat (start, count, values) arrays."""
 
     def __init__(self) -> None:
         self._start = np.zeros(0, dtype=np.int64)
@@ -1289,23 +1290,29 @@ def _regex_facts(pattern: str, flags: int) -> _Facts:
 
 def _regex_facts_path() -> tuple[str, bytes] | None:
     """(the cache file, its key): the key is everything the answers derive from; None without a cache folder."""
-    import hashlib
     import sys
     import unicodedata
     import zlib
 
     from .nlp import _cache_dir
 
-    folder = _cache_dir()
-    try:
-        with open(__file__, "rb") as fh:
-            source = hashlib.sha1(fh.read()).hexdigest()
-    except OSError:
-        return None
-    if folder is None:
+    folder, source = _cache_dir(), _source_digest()
+    if folder is None or source is None:
         return None
     key = repr(("regex analysis", source, sys.implementation.cache_tag, unicodedata.unidata_version)).encode("utf-8")
     return os.path.join(folder, f"regex_analysis-{zlib.crc32(key):08x}.bin"), key
+
+
+@lru_cache(maxsize=1)
+def _source_digest() -> str | None:
+    """The SHA-1 of this module's source (read once a process); None if it cannot be read."""
+    import hashlib
+
+    try:
+        with open(__file__, "rb") as fh:
+            return hashlib.sha1(fh.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_regex_facts() -> dict[tuple[str, int], _Facts]:
